@@ -348,6 +348,8 @@ for (const is64 of [false, true]) {
   const S = is64 ? '{Rs}' : '{Ws}';
   const R0 = is64 ? 'r0' : 'w0';
   const ty = `u${w}`;
+  // Aliases in the kernel verifier log's spelling: `r1 = atomic64_xchg((u64 *)(r2 +0), r1)`.
+  const kernel = is64 ? 'atomic64' : 'atomic';
   const group: Group = is64 ? 'atomic64' : 'atomic32';
   const common = { kind: 'atomic' as const, opcode, off: 'any' as const, src: 'reg' as const, size: bytes, width: w,
     usesSrcReg: true, cpu: 3 as const, group };
@@ -359,16 +361,19 @@ for (const is64 of [false, true]) {
     row({
       ...common, name: `atomic${w}_fetch_${a.op}`, op: `fetch_${a.op}`, imm: { eq: a.imm | 0x01 },
       mnemonic: [`lock fetch ${a.op}${sfx} {md}, {rs}`],
-      pseudo: [`${S} = atomic_fetch_${a.op}((${ty} *){md}, ${S})`],
+      pseudo: [`${S} = atomic_fetch_${a.op}((${ty} *){md}, ${S})`,
+        ...(is64 ? [`${S} = ${kernel}_fetch_${a.op}((${ty} *){md}, ${S})`] : [])],
     });
   }
   row({
     ...common, name: `atomic${w}_xchg`, op: 'xchg', imm: { eq: 0xe1 },
-    mnemonic: [`lock xchg${sfx} {md}, {rs}`], pseudo: [`${S} = xchg${is64 ? '' : '32'}_${w}({mdi}, ${S})`],
+    mnemonic: [`lock xchg${sfx} {md}, {rs}`],
+    pseudo: [`${S} = xchg${is64 ? '' : '32'}_${w}({mdi}, ${S})`, `${S} = ${kernel}_xchg((${ty} *){md}, ${S})`],
   });
   row({
     ...common, name: `atomic${w}_cmpxchg`, op: 'cmpxchg', imm: { eq: 0xf1 },
-    mnemonic: [`lock cmpxchg${sfx} {md}, {rs}`], pseudo: [`${R0} = cmpxchg${is64 ? '' : '32'}_${w}({mdi}, ${R0}, ${S})`],
+    mnemonic: [`lock cmpxchg${sfx} {md}, {rs}`],
+    pseudo: [`${R0} = cmpxchg${is64 ? '' : '32'}_${w}({mdi}, ${R0}, ${S})`, `r0 = ${kernel}_cmpxchg((${ty} *){md}, r0, ${S})`],
   });
 }
 
