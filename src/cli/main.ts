@@ -1,0 +1,228 @@
+// Command-line shell over the library. Exit codes: 0 success, 1 a failed check (a faulting run,
+// a failing conformance test), 2 bad input or usage. Errors are one clear line each, no traces.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import yargs, { type Argv } from 'yargs';
+import { disassemble, type Syntax } from '../asm/index.js';
+import { collectDataFiles, runConformanceTest } from '../conformance/runner.js';
+import { runPlugin } from '../conformance/plugin.js';
+import { loadProgramFile, parseHexBytes, readInput } from '../input/load.js';
+import { BpfError, formatDiagnostic, type Diagnostic } from '../util/diagnostics.js';
+import { run, DEFAULT_MAX_INSNS } from '../vm/index.js';
+import { faultToJson, formatFaultLine, formatTraceStep } from './format.js';
+
+export const EXIT_OK = 0;
+export const EXIT_CHECK_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+
+/** Raised inside command handlers to stop with diagnostics and an exit code. */
+class CliExit extends Error {
+  constructor(readonly code: number, readonly lines: string[]) {
+    super(lines.join('\n'));
+  }
+}
+
+function badInput(errors: readonly Diagnostic[]): never {
+  throw new CliExit(EXIT_BAD_INPUT, errors.map((e) => `bpfbox: ${formatDiagnostic(e)}`));
+}
+
+function out(s: string): void {
+  process.stdout.write(s.endsWith('\n') ? s : s + '\n');
+}
+
+function loadOrExit(file: string, syntax: string | undefined) {
+  const r = loadProgramFile(file, { syntax: (syntax ?? 'auto') as Syntax | 'auto' });
+  if (!r.ok) badInput(r.errors);
+  return r.value;
+}
+
+function memoryFromFlags(argv: { mem?: string; 'mem-file'?: string }): Uint8Array | null {
+  if (argv.mem !== undefined && argv['mem-file'] !== undefined) {
+    badInput([{ code: 'E_USAGE', message: 'give either --mem or --mem-file, not both' }]);
+  }
+  if (argv.mem !== undefined) {
+    const r = parseHexBytes(argv.mem, '--mem');
+    if (!r.ok) badInput(r.errors);
+    return r.value;
+  }
+  if (argv['mem-file'] !== undefined) {
+    const r = readInput(argv['mem-file']);
+    if (!r.ok) badInput(r.errors);
+    return new Uint8Array(r.value);
+  }
+  return null;
+}
+
+const syntaxOption = {
+  choices: ['llvm', 'mnemonic'] as const,
+  describe: 'force the assembly syntax of a text input (default: detected)',
+  type: 'string' as const,
+};
+
+function buildParser(args: string[]): Argv {
+  return yargs(args)
+    .scriptName('bpfbox')
+    .usage('$0 <command> [options]\n\nSee, measure and teach how an eBPF sandbox keeps a kernel safe.')
+    .command(
+      'asm <file>',
+      'assemble a program (either syntax) to bytecode',
+      (y) => y
+        .positional('file', { type: 'string', demandOption: true, describe: '.s/.asm/.data/.bin/.hex input' })
+        .option('o', { alias: 'output', type: 'string', describe: 'write raw bytes to this file (default: hex to stdout)' })
+        .option('syntax', syntaxOption),
+      (argv) => {
+        const p = loadOrExit(argv.file, argv.syntax);
+        if (argv.o !== undefined) {
+          try {
+            writeFileSync(argv.o, p.bytes);
+          } catch (e) {
+            badInput([{ code: 'E_FILE', file: argv.o, message: `cannot write (${(e as NodeJS.ErrnoException).code ?? 'error'})` }]);
+          }
+          return;
+        }
+        const lines: string[] = [];
+        for (let s = 0; s < p.bytes.length; s += 8) {
+          lines.push(Array.from(p.bytes.subarray(s, s + 8), (b) => b.toString(16).padStart(2, '0')).join(' '));
+        }
+        out(lines.join('\n'));
+      },
+    )
+    .command(
+      'disasm <file>',
+      'print a program in pseudo-C (llvm) or mnemonic syntax',
+      (y) => y
+        .positional('file', { type: 'string', demandOption: true })
+        .option('syntax', { choices: ['llvm', 'mnemonic'] as const, default: 'llvm', describe: 'output syntax', type: 'string' })
+        .option('input-syntax', syntaxOption)
+        .option('labels', { type: 'boolean', default: true, describe: 'name jump targets with labels (--no-labels for offsets)' }),
+      (argv) => {
+        const p = loadOrExit(argv.file, argv['input-syntax']);
+        out(disassemble(p.program, { syntax: argv.syntax as Syntax, labels: argv.labels }));
+      },
+    )
+    .command(
+      'run <file>',
+      'run a program in the sandboxed interpreter',
+      (y) => y
+        .positional('file', { type: 'string', demandOption: true })
+        .option('mem', { type: 'string', describe: 'input memory as hex bytes (r1 points to a copy, r2 = length)' })
+        .option('mem-file', { type: 'string', describe: 'input memory from a binary file' })
+        .option('max-insns', { type: 'number', default: DEFAULT_MAX_INSNS, describe: 'instruction budget' })
+        .option('trace', { type: 'boolean', default: false, describe: 'print every executed instruction and the registers it changed' })
+        .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
+        .option('syntax', syntaxOption),
+      (argv) => {
+        const maxInsns = argv['max-insns'];
+        if (!Number.isInteger(maxInsns) || maxInsns < 1) {
+          badInput([{ code: 'E_USAGE', message: `--max-insns must be a positive integer, got ${String(argv['max-insns'])}` }]);
+        }
+        const p = loadOrExit(argv.file, argv.syntax);
+        const mem = memoryFromFlags(argv) ?? p.mem;
+        const traceLines: string[] = [];
+        const result = run(p.program, {
+          mem: mem ?? undefined,
+          maxInsns,
+          trace: argv.trace ? (step) => traceLines.push(formatTraceStep(step, p)) : undefined,
+        });
+        if (argv.json) {
+          const obj: Record<string, unknown> = { r0: result.r0.toString(), insns: result.insns, fault: faultToJson(result.fault, p) };
+          if (argv.trace) obj['trace'] = traceLines;
+          out(JSON.stringify(obj));
+        } else {
+          if (traceLines.length) out(traceLines.join('\n'));
+          if (result.fault) out(`fault: ${formatFaultLine(result.fault, p)}`);
+          out(`r0 = ${result.r0} (0x${result.r0.toString(16)})`);
+          out(`executed ${result.insns} instruction${result.insns === 1 ? '' : 's'}`);
+        }
+        if (result.fault) process.exitCode = EXIT_CHECK_FAILED;
+      },
+    )
+    .command(
+      'conformance <paths..>',
+      'run conformance .data tests (directories or files)',
+      (y) => y
+        .positional('paths', { type: 'string', array: true, demandOption: true })
+        .option('max-insns', { type: 'number', default: DEFAULT_MAX_INSNS })
+        .option('verbose', { type: 'boolean', default: false, describe: 'print a line for passing tests too' }),
+      (argv) => {
+        const files = collectDataFiles(argv.paths as string[]);
+        if (!files.ok) badInput(files.errors);
+        let passed = 0;
+        let failed = 0;
+        for (const f of files.value) {
+          const o = runConformanceTest(f, { maxInsns: argv['max-insns'] });
+          if (o.status === 'pass') {
+            passed++;
+            if (argv.verbose) out(`PASS ${o.name}`);
+          } else if (o.status === 'fail') {
+            failed++;
+            out(`FAIL ${o.name}: ${o.reason}`);
+          } else if (argv.verbose) {
+            out(`SKIP ${o.name}: ${o.reason}`);
+          }
+        }
+        out(`${passed} passed, ${failed} failed`);
+        if (failed > 0) process.exitCode = EXIT_CHECK_FAILED;
+      },
+    )
+    .command(
+      'plugin [args..]',
+      'act as a plugin for the upstream bpf_conformance_runner (program as hex text on stdin, memory as first argument)',
+    )
+    .demandCommand(1, 'name a command: asm, disasm, run, conformance or plugin (see --help)')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .wrap(Math.min(100, process.stdout.columns || 100));
+}
+
+function pluginMain(args: string[]): void {
+  let stdin = '';
+  try {
+    stdin = readFileSync(0, 'utf8');
+  } catch {
+    stdin = '';
+  }
+  const r = runPlugin(stdin, args);
+  if (r.stdout) process.stdout.write(r.stdout);
+  if (r.stderr) process.stderr.write(r.stderr);
+  process.exitCode = r.exitCode;
+}
+
+export async function main(args: string[]): Promise<void> {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  // The runner passes raw argv (memory bytes such as "05  " that a parser would turn into numbers).
+  if (args[0] === 'plugin') {
+    pluginMain(args.slice(1));
+    return;
+  }
+  let usageError: string | null = null;
+  const parser = buildParser(args)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err instanceof CliExit || err instanceof BpfError) throw err;
+      usageError = msg ?? (err ? err.message : 'invalid usage');
+    });
+  try {
+    await parser.parseAsync();
+    if (usageError !== null) {
+      process.stderr.write(`bpfbox: ${usageError}\nRun 'bpfbox --help' for usage.\n`);
+      process.exitCode = EXIT_BAD_INPUT;
+    }
+  } catch (e) {
+    if (e instanceof CliExit) {
+      process.stderr.write(e.lines.join('\n') + '\n');
+      process.exitCode = e.code;
+    } else if (e instanceof BpfError) {
+      process.stderr.write(e.diagnostics.map((d) => `bpfbox: ${formatDiagnostic(d)}`).join('\n') + '\n');
+      process.exitCode = EXIT_BAD_INPUT;
+    } else {
+      process.stderr.write(`bpfbox: internal error: ${(e as Error).message ?? String(e)}\n`);
+      process.exitCode = EXIT_BAD_INPUT;
+    }
+  }
+}

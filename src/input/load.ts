@@ -1,0 +1,142 @@
+// Loads a program from any supported input form, chosen by file extension:
+//   .s / .asm  assembly text (either syntax)       .data  conformance test (program + memory)
+//   .bin       raw little-endian bytecode          .hex   hex bytes as text
+// The library core never touches the file system except here.
+
+import { readFileSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import { assemble, type Syntax } from '../asm/index.js';
+import { parseDataFile } from '../conformance/datafile.js';
+import { type Program, decode } from '../isa/encoding.js';
+import { type Diagnostic, type Result, fail, ok } from '../util/diagnostics.js';
+
+export type InputKind = 'asm' | 'data' | 'bin' | 'hex' | 'elf';
+
+export interface LoadedProgram {
+  readonly file: string;
+  readonly kind: InputKind;
+  readonly program: Program;
+  readonly bytes: Uint8Array;
+  /** Input memory carried by the file itself (`.data` files). */
+  readonly mem: Uint8Array | null;
+  /** Expected r0 / error text (`.data` files). */
+  readonly expectedResult: bigint | null;
+  readonly expectedError: string | null;
+  /** 1-based source line of each instruction, when the input is text. */
+  readonly lines: readonly number[] | null;
+  readonly syntax: Syntax | null;
+  /** Label names by slot, from the source text (for traces and listings). */
+  readonly labelAt: ReadonlyMap<number, string> | null;
+}
+
+export interface LoadOptions {
+  syntax?: Syntax | 'auto';
+}
+
+const KIND_BY_EXT: Record<string, InputKind> = {
+  '.s': 'asm', '.asm': 'asm', '.data': 'data', '.bin': 'bin', '.hex': 'hex', '.o': 'elf',
+};
+
+export function inputKindOf(file: string): InputKind | null {
+  return KIND_BY_EXT[extname(file).toLowerCase()] ?? null;
+}
+
+/** Reads a file, turning every file-system problem into a diagnostic. */
+export function readInput(file: string): Result<Buffer> {
+  try {
+    if (statSync(file).isDirectory()) {
+      return fail([{ code: 'E_FILE', file, message: 'is a directory, expected a program file' }]);
+    }
+    return ok(readFileSync(file));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? 'error'})`;
+    return fail([{ code: 'E_FILE', file, message: why }]);
+  }
+}
+
+export function loadProgramFile(file: string, opts: LoadOptions = {}): Result<LoadedProgram> {
+  const content = readInput(file);
+  if (!content.ok) return content;
+  const kind = inputKindOf(file);
+  if (!kind) {
+    return fail([{
+      code: 'E_INPUT_KIND', file,
+      message: `unknown file type '${extname(file) || '(none)'}': expected .s, .asm, .data, .bin, .hex or .o`,
+    }]);
+  }
+  if (kind === 'elf') {
+    return fail([{ code: 'E_ELF_UNSUPPORTED', file, message: 'ELF objects (.o) are not supported yet; assemble from .s, .bin or .hex' }]);
+  }
+  return loadProgramBytes(content.value, kind, file, opts);
+}
+
+/** Loads a program from in-memory content of the given kind. */
+export function loadProgramBytes(content: Uint8Array, kind: InputKind, file: string, opts: LoadOptions = {}): Result<LoadedProgram> {
+  const base = { file, kind, mem: null, expectedResult: null, expectedError: null, lines: null, syntax: null, labelAt: null };
+  const text = (): string => new TextDecoder().decode(content);
+  switch (kind) {
+    case 'bin':
+      return withPlace(decode(content), file, (program) => ok({ ...base, program, bytes: content }));
+    case 'hex': {
+      const bytes = parseHexBytes(text(), file);
+      if (!bytes.ok) return bytes;
+      return withPlace(decode(bytes.value), file, (program) => ok({ ...base, program, bytes: bytes.value }));
+    }
+    case 'asm':
+      return fromAssembly(text(), file, opts, base);
+    case 'data': {
+      const d = parseDataFile(text(), file);
+      if (!d.ok) return d;
+      const extra = { mem: d.value.mem, expectedResult: d.value.result, expectedError: d.value.error };
+      if (d.value.raw) {
+        const raw = d.value.raw;
+        return withPlace(decode(raw), file, (program) => ok({ ...base, ...extra, program, bytes: raw }));
+      }
+      if (d.value.asm === null) {
+        return fail([{ code: 'E_DATA_NO_PROGRAM', file, message: 'the .data file has no `-- asm` or `-- raw` section' }]);
+      }
+      const r = fromAssembly(d.value.asm, file, { syntax: opts.syntax ?? 'mnemonic' }, base);
+      return r.ok ? ok({ ...r.value, ...extra }) : r;
+    }
+    case 'elf':
+      return fail([{ code: 'E_ELF_UNSUPPORTED', file, message: 'ELF objects (.o) are not supported yet' }]);
+  }
+}
+
+function fromAssembly(
+  source: string, file: string, opts: LoadOptions,
+  base: Omit<LoadedProgram, 'program' | 'bytes'>,
+): Result<LoadedProgram> {
+  const a = assemble(source, { syntax: opts.syntax ?? 'auto', file });
+  if (!a.ok) return a;
+  const bytes = a.value.bytes;
+  const labelAt = new Map<number, string>();
+  for (const [name, slot] of a.value.labels) if (!labelAt.has(slot)) labelAt.set(slot, name);
+  return withPlace(decode(bytes), file, (program) =>
+    ok({ ...base, program, bytes, lines: a.value.lines, syntax: a.value.syntax, labelAt }));
+}
+
+function withPlace<T, U>(r: Result<T>, file: string, then: (v: T) => Result<U>): Result<U> {
+  if (!r.ok) return fail(r.errors.map((e): Diagnostic => ({ file, ...e })));
+  return then(r.value);
+}
+
+/** Hex bytes as text: whitespace/comma separated pairs, optional `0x`, `#` comments. */
+export function parseHexBytes(text: string, file = '<hex>'): Result<Uint8Array> {
+  const out: number[] = [];
+  const errors: Diagnostic[] = [];
+  text.split('\n').forEach((rawLine, n) => {
+    const line = rawLine.replace(/(#|\/\/).*$/, '');
+    const re = /[^\s,]+/g;
+    for (let m = re.exec(line); m; m = re.exec(line)) {
+      const tok = m[0].replace(/^0x/i, '');
+      if (/^([0-9a-fA-F]{2})+$/.test(tok)) {
+        for (let i = 0; i < tok.length; i += 2) out.push(parseInt(tok.slice(i, i + 2), 16));
+      } else {
+        errors.push({ code: 'E_HEX', file, line: n + 1, column: m.index + 1, text: m[0], message: 'not a hex byte' });
+      }
+    }
+  });
+  return errors.length ? fail(errors) : ok(Uint8Array.from(out));
+}

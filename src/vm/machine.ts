@@ -1,0 +1,432 @@
+// The virtual machine: registers, call frames, memory, helpers, and the drivers around the hot
+// loop (run to the end, single step, traced run). All execution goes through `execute()`.
+
+import type { Insn, Program } from '../isa/index.js';
+import { type Fault, type FaultKind, makeFault } from './fault.js';
+import { type HelperContext, type HelperFn, type LegacyPacketLoad, type PseudoResolver, defaultHelpers } from './helpers.js';
+import {
+  type ExecContext,
+  PACKET_EXIT,
+  PACKET_FAULT,
+  PACKET_OK,
+  Status,
+  execute,
+} from './interpreter.js';
+import {
+  MAX_FRAMES,
+  MEM_BASE,
+  MEM_WINDOW,
+  Memory,
+  type RegionOptions,
+  STACK_BASE,
+  STACK_SIZE,
+  STACK_WINDOW,
+  WINDOW_SIZE,
+  hexAddress,
+} from './memory.js';
+import { type PreparedProgram, isPrepared, prepare } from './prepare.js';
+import { CODE_AT, HI } from './words.js';
+
+export const DEFAULT_MAX_INSNS = 1_000_000;
+export const NUM_REGS = 11;
+
+export interface RunOptions {
+  /** Input memory; the program gets a private writable copy: r1 = its address, r2 = its length. */
+  mem?: Uint8Array;
+  /** Instruction budget (default 1,000,000); exceeding it is a fault of kind 'budget'. */
+  maxInsns?: number;
+  /** Helper table (replaces the default one; see `defaultHelpers()`). */
+  helpers?: ReadonlyMap<number, HelperFn>;
+  /** Called after each executed instruction with the registers it changed (slower loop). */
+  trace?: (step: TraceStep) => void;
+  /** Resolves lddw pseudo forms (src 1..6); without it they fault with E_UNRESOLVED_PSEUDO. */
+  resolvePseudo?: PseudoResolver;
+  /** Backs LD_ABS/LD_IND; without it they fault with E_UNSUPPORTED. */
+  legacyPacketLoad?: LegacyPacketLoad;
+  /** Called after the machine is reset and before the first instruction: add regions, set
+   * registers (e.g. r1 = context address). */
+  setup?: (vm: Vm) => void;
+}
+
+export interface RunResult {
+  /** r0 as an unsigned 64-bit value (also when the run faulted: its value at that moment). */
+  r0: bigint;
+  /** Low and high 32 bits of r0, unsigned. */
+  r0Lo: number;
+  r0Hi: number;
+  /** Instructions executed (a faulting instruction counts; a budget fault stops before one). */
+  insns: number;
+  fault: Fault | null;
+  /** The program's copy of `mem` after the run. */
+  mem?: Uint8Array;
+}
+
+export interface RegisterChange {
+  readonly reg: number;
+  /** Unsigned 64-bit values before and after the instruction. */
+  readonly before: bigint;
+  readonly after: bigint;
+}
+
+export interface TraceStep {
+  /** 1-based number of the executed instruction. */
+  readonly index: number;
+  /** Slot of the instruction. */
+  readonly pc: number;
+  readonly insn: Insn | null;
+  /** Registers whose value changed, in register order. */
+  readonly changes: readonly RegisterChange[];
+  /** Set when this instruction faulted (then it changed nothing). */
+  readonly fault: Fault | null;
+  /** Call depth after the instruction (0 = main program). */
+  readonly depth: number;
+}
+
+export type VmState = 'ready' | 'paused' | 'exited' | 'faulted';
+
+function u64(lo: number, hi: number): bigint {
+  return hi === 0 ? BigInt(lo >>> 0) : (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+}
+
+function sanitizeBudget(n: number | undefined): number {
+  if (n === undefined || Number.isNaN(n)) return DEFAULT_MAX_INSNS;
+  if (n >= Number.MAX_SAFE_INTEGER) return Number.MAX_SAFE_INTEGER;
+  return Math.max(0, Math.floor(n));
+}
+
+const preparedCache = new WeakMap<Program, PreparedProgram>();
+
+/** Prepares a Program once and remembers the result. */
+export function toPrepared(p: PreparedProgram | Program): PreparedProgram {
+  if (isPrepared(p)) return p;
+  let prepared = preparedCache.get(p);
+  if (!prepared) {
+    prepared = prepare(p);
+    preparedCache.set(p, prepared);
+  }
+  return prepared;
+}
+
+export class Vm implements ExecContext {
+  // ---- state shared with the hot loop (see ExecContext) ----
+  /** Registers, saved frames and code in one array (layout in interpreter.ts). */
+  words: Int32Array = new Int32Array(0);
+  /** Views of `words`: register halves r0..r10 (16 entries: register fields are 4 bits wide). */
+  lo: Int32Array = this.words;
+  hi: Int32Array = this.words;
+  readonly memory = new Memory();
+  pc = 0;
+  insns = 0;
+  depth = 0;
+  stopAt = 0;
+
+  prepared: PreparedProgram;
+  state: VmState = 'ready';
+  fault: Fault | null = null;
+  maxInsns = DEFAULT_MAX_INSNS;
+
+  private options: RunOptions = {};
+  private helpers: ReadonlyMap<number, HelperFn> = defaultHelpers();
+  private memCopy: Uint8Array | undefined;
+  private readonly stackBytes = new Uint8Array(MAX_FRAMES * STACK_SIZE);
+  private readonly helperContext: HelperCallContext;
+
+  constructor(program: PreparedProgram | Program, opts: RunOptions = {}) {
+    this.prepared = toPrepared(program);
+    this.helperContext = new HelperCallContext(this);
+    for (let i = 0; i < MAX_FRAMES; i++) {
+      const frame = this.stackBytes.subarray(i * STACK_SIZE, (i + 1) * STACK_SIZE);
+      this.memory.map(STACK_WINDOW + i, `stack${i}`, frame, true, true);
+    }
+    this.load(this.prepared, opts);
+  }
+
+  /** Loads a (new) program and options, and resets the machine. */
+  load(program: PreparedProgram | Program, opts: RunOptions = {}): void {
+    this.prepared = toPrepared(program);
+    this.installCode(this.prepared.code);
+    this.options = opts;
+    this.helpers = opts.helpers ?? defaultHelpers();
+    this.maxInsns = sanitizeBudget(opts.maxInsns);
+    this.reset();
+  }
+
+  private installedCode: Int32Array | null = null;
+
+  /** Copies the code into `words` (skipped when the same program is loaded again). */
+  private installCode(code: Int32Array): void {
+    if (this.installedCode === code) return;
+    if (this.words.length < CODE_AT + code.length) {
+      this.words = new Int32Array(CODE_AT + code.length);
+      this.lo = this.words.subarray(0, HI);
+      this.hi = this.words.subarray(HI, 2 * HI);
+    }
+    this.words.set(code, CODE_AT);
+    this.installedCode = code;
+  }
+
+  /** Back to the first instruction: fresh registers, zeroed stacks, a fresh copy of `mem`. */
+  reset(): void {
+    for (const r of this.memory.regions()) {
+      const window = r.base / WINDOW_SIZE;
+      if (window < STACK_WINDOW || window >= STACK_WINDOW + MAX_FRAMES) this.memory.removeRegion(r.base);
+    }
+    this.stackBytes.fill(0);
+    this.lo.fill(0);
+    this.hi.fill(0);
+    this.lo[10] = STACK_BASE + STACK_SIZE;
+    this.pc = 0;
+    this.insns = 0;
+    this.depth = 0;
+    this.state = 'ready';
+    this.fault = null;
+    this.memCopy = undefined;
+    const mem = this.options.mem;
+    if (mem && mem.length > WINDOW_SIZE) {
+      this.simpleFault('E_MEM_TOO_LARGE', 'unsupported',
+        `input memory is ${mem.length} bytes; at most ${WINDOW_SIZE} fit in one region`);
+      this.state = 'faulted';
+      return;
+    }
+    if (mem) {
+      // new Uint8Array(typedArray) copies (Buffer#slice would share the bytes).
+      this.memCopy = new Uint8Array(mem);
+      this.memory.map(MEM_WINDOW, 'mem', this.memCopy, true, true);
+      this.lo[1] = MEM_BASE;
+      this.lo[2] = mem.length;
+    }
+    try {
+      this.options.setup?.(this);
+    } catch (e) {
+      this.simpleFault('E_SETUP', 'unsupported', `setup hook failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.state = 'faulted';
+    }
+  }
+
+  // ---- driving ----
+
+  /** Runs until exit, fault or budget exhaustion (continuing from the current state). */
+  run(): RunResult {
+    if (this.state === 'ready' || this.state === 'paused') {
+      if (this.options.trace) this.runTraced(this.options.trace);
+      else {
+        this.stopAt = this.maxInsns;
+        this.finish(execute(this));
+      }
+    }
+    return this.result();
+  }
+
+  /** Executes one instruction (a debugger step). Returns the new state. */
+  step(): VmState {
+    if (this.state === 'ready' || this.state === 'paused') {
+      this.stopAt = Math.min(this.insns + 1, this.maxInsns);
+      this.finish(execute(this));
+    }
+    return this.state;
+  }
+
+  private runTraced(trace: (step: TraceStep) => void): void {
+    const beforeLo = new Int32Array(NUM_REGS);
+    const beforeHi = new Int32Array(NUM_REGS);
+    while (this.state === 'ready' || this.state === 'paused') {
+      beforeLo.set(this.lo.subarray(0, NUM_REGS));
+      beforeHi.set(this.hi.subarray(0, NUM_REGS));
+      const pc = this.pc;
+      const count = this.insns;
+      const state = this.step();
+      if (this.insns === count) break; // nothing executed: budget, trap, or setup fault
+      const changes: RegisterChange[] = [];
+      for (let r = 0; r < NUM_REGS; r++) {
+        if (beforeLo[r] !== this.lo[r] || beforeHi[r] !== this.hi[r]) {
+          changes.push({ reg: r, before: u64(beforeLo[r]!, beforeHi[r]!), after: u64(this.lo[r]!, this.hi[r]!) });
+        }
+      }
+      trace({
+        index: this.insns, pc, insn: this.insnAt(pc), changes,
+        fault: state === 'faulted' ? this.fault : null, depth: this.depth,
+      });
+    }
+  }
+
+  private finish(status: Status): void {
+    if (status === Status.Exited) {
+      this.state = 'exited';
+    } else if (status === Status.Faulted) {
+      this.state = 'faulted';
+    } else if (this.insns >= this.maxInsns) {
+      this.fault = makeFault('E_BUDGET', 'budget', this.pc, this.insnAt(this.pc),
+        `instruction budget of ${this.maxInsns} exhausted (does the program loop forever?)`);
+      this.state = 'faulted';
+    } else {
+      this.state = 'paused';
+    }
+  }
+
+  result(): RunResult {
+    const lo = this.lo[0]!;
+    const hi = this.hi[0]!;
+    const res: RunResult = { r0: u64(lo, hi), r0Lo: lo >>> 0, r0Hi: hi >>> 0, insns: this.insns, fault: this.fault };
+    if (this.memCopy) res.mem = this.memCopy;
+    return res;
+  }
+
+  // ---- inspection ----
+
+  /** The instruction starting at `slot`, or null. */
+  insnAt(slot: number): Insn | null {
+    return this.prepared.insnBySlot[slot] ?? null;
+  }
+
+  /** Register value as unsigned 64-bit. */
+  getReg(reg: number): bigint {
+    return u64(this.lo[reg]!, this.hi[reg]!);
+  }
+
+  /** Sets a register (bigint taken mod 2^64; numbers must be safe integers). */
+  setReg(reg: number, value: bigint | number): void {
+    if (!Number.isInteger(reg) || reg < 0 || reg >= NUM_REGS) throw new RangeError(`no register r${reg}`);
+    if (typeof value === 'number' && Number.isSafeInteger(value)) {
+      this.lo[reg] = value % 4294967296;
+      this.hi[reg] = Math.floor(value / 4294967296);
+      return;
+    }
+    const v = BigInt.asUintN(64, BigInt(value));
+    this.lo[reg] = Number(v & 0xffffffffn);
+    this.hi[reg] = Number(v >> 32n);
+  }
+
+  /** Maps `bytes` (shared) as a region; returns its base address. */
+  addRegion(name: string, bytes: Uint8Array, opts: RegionOptions = {}): number {
+    return this.memory.addRegion(name, bytes, opts);
+  }
+
+  /** Top of the stack of frame `frame` (r10 of that frame). */
+  stackTop(frame = this.depth): number {
+    return STACK_BASE + frame * WINDOW_SIZE + STACK_SIZE;
+  }
+
+  // ---- slow paths called by the hot loop ----
+
+  callHelper(id: number): boolean {
+    const fn = id >= 0 ? this.helpers.get(id) : undefined;
+    if (!fn) {
+      const what = id < 0 ? 'a value that is not a helper id' : `unknown helper ${id}`;
+      this.simpleFault('E_UNKNOWN_HELPER', 'unknown_helper', `call to ${what}`);
+      return false;
+    }
+    this.helperContext.helperId = id;
+    try {
+      fn(this.helperContext);
+    } catch (e) {
+      this.simpleFault('E_HELPER_FAILED', 'helper',
+        `helper ${id} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return this.fault === null;
+  }
+
+  memoryFault(baseReg: number, off: number, size: number, access: 'load' | 'store' | 'atomic'): void {
+    const address = BigInt.asUintN(64, this.getReg(baseReg) + BigInt(off));
+    const problem = this.memory.describeAccess(address, size, access) ?? {
+      code: 'E_OUT_OF_BOUNDS', kind: 'out_of_bounds' as const, region: this.memory.regionAt(address)?.name ?? null,
+      message: `${access} of ${size} bytes at ${hexAddress(address)}: the region's memory is no longer available`,
+    };
+    this.fault = makeFault(problem.code, problem.kind, this.pc, this.insnAt(this.pc), problem.message, {
+      address: hexAddress(address), size, region: problem.region,
+    });
+  }
+
+  trapFault(slot: number): void {
+    const info = this.prepared.traps.get(slot);
+    const pc = info ? info.pc : slot;
+    const code = info?.code ?? 'E_INVALID_INSN';
+    const kind: FaultKind = code === 'E_BAD_JUMP' ? 'bad_jump' : code === 'E_FELL_OFF_END' ? 'fell_off_end' : 'invalid_insn';
+    this.pc = pc;
+    this.fault = makeFault(code, kind, pc, this.insnAt(pc), info?.message ?? `slot ${slot} holds no instruction`);
+  }
+
+  simpleFault(code: string, kind: FaultKind, message: string): void {
+    this.fault = makeFault(code, kind, this.pc, this.insnAt(this.pc), message);
+  }
+
+  resolvePseudo(dst: number): boolean {
+    const insn = this.insnAt(this.pc);
+    const resolver = this.options.resolvePseudo;
+    const name = insn?.op.name ?? 'lddw';
+    let value: bigint | null = null;
+    if (resolver && insn) {
+      try {
+        value = resolver({ name, src: insn.src, imm: insn.imm, imm2: insn.imm2, pc: this.pc });
+      } catch (e) {
+        this.simpleFault('E_UNRESOLVED_PSEUDO', 'unresolved_pseudo',
+          `${name} could not be resolved: ${e instanceof Error ? e.message : String(e)}`);
+        return false;
+      }
+    }
+    if (value === null || typeof value !== 'bigint') {
+      this.simpleFault('E_UNRESOLVED_PSEUDO', 'unresolved_pseudo',
+        `${name} (src=${insn?.src}, imm=${insn?.imm}) needs a loader to resolve it; none resolved it`);
+      return false;
+    }
+    this.setReg(dst, value);
+    return true;
+  }
+
+  legacyPacketLoad(word: number, imm: number, size: number): number {
+    const loadPacket = this.options.legacyPacketLoad;
+    const insn = this.insnAt(this.pc);
+    if (!loadPacket) {
+      this.simpleFault('E_UNSUPPORTED', 'unsupported',
+        `${insn?.op.name ?? 'legacy packet load'} (LD_ABS/LD_IND) needs a packet; none is attached`);
+      return PACKET_FAULT;
+    }
+    const isInd = insn?.op.kind === 'ld_ind';
+    const offset = isInd ? (this.lo[(word >> 12) & 15]! + imm) | 0 : imm;
+    let value: number | null;
+    try {
+      value = loadPacket(offset, size as 1 | 2 | 4);
+    } catch (e) {
+      this.simpleFault('E_HELPER_FAILED', 'helper', `packet load failed: ${e instanceof Error ? e.message : String(e)}`);
+      return PACKET_FAULT;
+    }
+    if (value === null || typeof value !== 'number') {
+      // Linux ends the program with r0 = 0 when a legacy packet load is out of bounds.
+      this.lo[0] = 0;
+      this.hi[0] = 0;
+      return PACKET_EXIT;
+    }
+    this.lo[0] = value | 0;
+    this.hi[0] = 0;
+    return PACKET_OK;
+  }
+}
+
+/** The context object helpers receive; one per Vm, reused for every call. */
+class HelperCallContext implements HelperContext {
+  helperId = 0;
+  constructor(private readonly vm: Vm) {}
+  get pc(): number {
+    return this.vm.pc;
+  }
+  get insns(): number {
+    return this.vm.insns;
+  }
+  get memory(): Memory {
+    return this.vm.memory;
+  }
+  arg(reg: number): bigint {
+    return this.vm.getReg(reg);
+  }
+  argLo(reg: number): number {
+    return this.vm.lo[reg]! >>> 0;
+  }
+  argHi(reg: number): number {
+    return this.vm.hi[reg]! >>> 0;
+  }
+  setReturn(value: bigint | number): void {
+    this.vm.setReg(0, value);
+  }
+  fault(code: string, message: string): void {
+    this.vm.simpleFault(code, 'helper', message);
+  }
+}
