@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFORMANCE_DIR, HAVE_CONFORMANCE, cli, hasStackTrace } from './helpers.js';
+import { CONFORMANCE_DIR, HAVE_CONFORMANCE, ROOT, cli, hasStackTrace } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'bpfbox-cli-'));
 function tmpFile(name: string, content: string | Uint8Array): string {
@@ -156,6 +157,14 @@ describe('bpfbox plugin (upstream runner protocol)', () => {
     const r = cli(['plugin', 'aa  bb  cc  dd  '], { input: '69  10  02  00  00  00  00  00  95  00  00  00  00  00  00  00  \n' });
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('ddcc\n');
+  });
+  it('bin/bpfbox-plugin can be exec\'d directly, without a shell, as the runner does', () => {
+    const r = spawnSync(join(ROOT, 'bin', 'bpfbox-plugin'), ['05  '], {
+      input: '71  10  00  00  00  00  00  00  95  00  00  00  00  00  00  00  \n', encoding: 'utf8',
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('5\n');
   });
   it('exits non-zero with a message on a fault', () => {
     const r = cli(['plugin'], { input: '79  10  00  00  00  00  00  00  95  00  00  00  00  00  00  00\n' });
