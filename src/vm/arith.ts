@@ -1,9 +1,9 @@
 // 64-bit arithmetic on lo/hi int32 register halves, without BigInt and without allocation.
 //
-// Registers live in one Int32Array `R`: low halves at R[0..15], high halves at R[16..31]. Every
+// Registers live in one Int32Array `R` (the interpreter's `W`, see words.ts): low halves at
+// R[0..15], high halves at R[16..31]; R[124..127] is scratch for the division routine. Every
 // helper here reads the destination register `d` as its left operand and writes the result back
-// into R[d] (low) and R[d + 16] (high). The right operand is
-// passed as two int32 halves. All results are exact for every input (checked against a BigInt
+// into R[d] (low) and R[d + 16] (high). The right operand is passed as two int32 halves. All results are exact for every input (checked against a BigInt
 // reference in test/vm-arith.test.ts).
 
 const TWO_POW_32 = 4294967296;
@@ -29,105 +29,91 @@ export function mul64(R: Int32Array, d: number, bLo: number, bHi: number): void 
   R[d + 16] = (mulHighU32(aLo, bLo) + Math.imul(aLo, bHi) + Math.imul(aHi, bLo)) | 0;
 }
 
-// Results of the general division routine (module scratch: the interpreter is single-threaded and
-// the routine never re-enters itself).
-let quotLo = 0;
-let quotHi = 0;
-let remLo = 0;
-let remHi = 0;
+// The general division routine leaves its results in R[Q_LO..R_HI] (scratch words of the
+// interpreter's array, see words.ts) rather than allocating or using module variables.
+const Q_LO = 124;
+const Q_HI = 125;
+const R_LO = 126;
+const R_HI = 127;
 
 /**
- * Unsigned 64-bit division of (aHi:aLo) by (bHi:bLo) != 0; sets quotLo/quotHi/remLo/remHi.
- * Fast paths use doubles, which are exact here: for integers a, b < 2^53 the float quotient
- * rounds by at most one ulp, which can never carry floor(a / b) past an integer boundary.
+ * Unsigned 64-bit division of (aHi:aLo) by (bHi:bLo) != 0 when an operand is 2^53 or more:
+ * quotient in R[Q_LO], R[Q_HI], remainder in R[R_LO], R[R_HI]. (Below 2^53 the callers divide
+ * doubles directly; that is exact: for integers a, b < 2^53 the float quotient is within one ulp,
+ * which can never carry floor(a / b) past an integer boundary.)
  */
-function udivmod64(aLo: number, aHi: number, bLo: number, bHi: number): void {
+export function udivmod64Large(R: Int32Array, aLo: number, aHi: number, bLo: number, bHi: number): void {
   const aL = aLo >>> 0;
   const bL = bLo >>> 0;
-  if ((aHi | bHi) === 0) {
-    const q = Math.floor(aL / bL);
-    quotLo = q | 0;
-    quotHi = 0;
-    remLo = (aL - q * bL) | 0;
-    remHi = 0;
-    return;
-  }
   const aH = aHi >>> 0;
   const bH = bHi >>> 0;
-  if (aH < 0x200000 && bH < 0x200000) {
-    // Both operands below 2^53.
-    const a = aH * TWO_POW_32 + aL;
-    const b = bH * TWO_POW_32 + bL;
-    const q = Math.floor(a / b);
-    const r = a - q * b;
-    quotLo = q | 0;
-    quotHi = (q / TWO_POW_32) | 0;
-    remLo = r | 0;
-    remHi = (r / TWO_POW_32) | 0;
-    return;
-  }
   if (bH === 0 && bL < 0x200000) {
     // Small divisor: two schoolbook steps, each dividend stays below 2^53.
     const qh = Math.floor(aH / bL);
-    const r1 = aH - qh * bL;
-    const low = r1 * TWO_POW_32 + aL;
+    const low = (aH - qh * bL) * TWO_POW_32 + aL;
     const ql = Math.floor(low / bL);
-    quotHi = qh | 0;
-    quotLo = ql | 0;
-    remLo = (low - ql * bL) | 0;
-    remHi = 0;
+    R[Q_HI] = qh;
+    R[Q_LO] = ql;
+    R[R_LO] = low - ql * bL;
+    R[R_HI] = 0;
     return;
   }
-  // General case: shift-subtract, only over the bit positions where the quotient can be non-zero.
+  // Now b >= 2^21, so the quotient is below 2^43.
   if (bH > aH || (bH === aH && bL > aL)) {
-    quotLo = 0;
-    quotHi = 0;
-    remLo = aLo;
-    remHi = aHi;
+    R[Q_LO] = 0;
+    R[Q_HI] = 0;
+    R[R_LO] = aLo;
+    R[R_HI] = aHi;
     return;
   }
-  const shift = clz64(bHi, bLo) - clz64(aHi, aLo);
-  // divisor <<= shift
-  let dL: number;
-  let dH: number;
-  if (shift === 0) {
-    dL = bLo;
-    dH = bHi;
-  } else if (shift < 32) {
-    dH = (bHi << shift) | (bLo >>> (32 - shift));
-    dL = bLo << shift;
-  } else {
-    dH = bLo << (shift - 32);
-    dL = 0;
+  if (bH < 0x40000000) {
+    // Estimate with doubles, then correct once. Rounding a, b and the quotient each add a relative
+    // error of at most 2^-53, so the estimate is within 3 * 2^-53 * 2^43 < 1/128 of a / b, and its
+    // floor is off by at most one. With b < 2^62 the remainder a - est * b (mod 2^64) tells which
+    // way: in [0, b) the estimate is right, in [b, 2b) one too small, and with the top bit set
+    // (a negative remainder, in [2^64 - b, 2^64)) one too large.
+    const est = Math.floor((aH * TWO_POW_32 + aL) / (bH * TWO_POW_32 + bL));
+    let qL = est | 0;
+    let qH = (est / TWO_POW_32) | 0;
+    const pL = Math.imul(qL, bLo);
+    const pH = (mulHighU32(qL, bLo) + Math.imul(qL, bHi) + Math.imul(qH, bLo)) | 0;
+    let rL = (aLo - pL) | 0;
+    let rH = (aHi - pH - (aL < pL >>> 0 ? 1 : 0)) | 0;
+    if (rH < 0) {
+      // r += b, q -= 1
+      const sum = (rL + bLo) | 0;
+      rH = (rH + bHi + (sum >>> 0 < rL >>> 0 ? 1 : 0)) | 0;
+      rL = sum;
+      if (qL === 0) qH = (qH - 1) | 0;
+      qL = (qL - 1) | 0;
+    } else if (rH >>> 0 > bH || (rH >>> 0 === bH && rL >>> 0 >= bL)) {
+      // r -= b, q += 1
+      const borrow = rL >>> 0 < bL ? 1 : 0;
+      rL = (rL - bLo) | 0;
+      rH = (rH - bHi - borrow) | 0;
+      qL = (qL + 1) | 0;
+      if (qL === 0) qH = (qH + 1) | 0;
+    }
+    R[Q_LO] = qL;
+    R[Q_HI] = qH;
+    R[R_LO] = rL;
+    R[R_HI] = rH;
+    return;
   }
+  // b >= 2^62 (and a >= b): the quotient is 1, 2 or 3; subtract b while the remainder allows.
   let rL = aLo;
   let rH = aHi;
-  let qL = 0;
-  let qH = 0;
-  for (let i = 0; i <= shift; i++) {
-    // quotient <<= 1
-    qH = (qH << 1) | (qL >>> 31);
-    qL = qL << 1;
-    const rHu = rH >>> 0;
-    const dHu = dH >>> 0;
-    if (rHu > dHu || (rHu === dHu && rL >>> 0 >= dL >>> 0)) {
-      const borrow = rL >>> 0 < dL >>> 0 ? 1 : 0;
-      rL = (rL - dL) | 0;
-      rH = (rH - dH - borrow) | 0;
-      qL |= 1;
-    }
-    // divisor >>= 1
-    dL = (dL >>> 1) | (dH << 31);
-    dH = dH >>> 1;
+  let q = 0;
+  while (rH >>> 0 > bH || (rH >>> 0 === bH && rL >>> 0 >= bL)) {
+    const borrow = rL >>> 0 < bL ? 1 : 0;
+    rL = (rL - bLo) | 0;
+    rH = (rH - bHi - borrow) | 0;
+    q++;
   }
-  quotLo = qL;
-  quotHi = qH;
-  remLo = rL;
-  remHi = rH;
-}
-
-function clz64(h: number, l: number): number {
-  return h !== 0 ? Math.clz32(h) : 32 + Math.clz32(l);
+  R[Q_LO] = q;
+  R[Q_HI] = 0;
+  R[R_LO] = rL;
+  R[R_HI] = rH;
 }
 
 /** dst = dst / b, unsigned; division by zero gives 0. */
@@ -137,17 +123,36 @@ export function udiv64(R: Int32Array, d: number, bLo: number, bHi: number): void
     R[d + 16] = 0;
     return;
   }
-  udivmod64(R[d]!, R[d + 16]!, bLo, bHi);
-  R[d] = quotLo;
-  R[d + 16] = quotHi;
+  const aH = R[d + 16]! >>> 0;
+  const bH = bHi >>> 0;
+  if (aH < 0x200000 && bH < 0x200000) {
+    // Both below 2^53: exact in doubles.
+    const q = Math.floor((aH * TWO_POW_32 + (R[d]! >>> 0)) / (bH * TWO_POW_32 + (bLo >>> 0)));
+    R[d] = q; // ToInt32 keeps the low 32 bits
+    R[d + 16] = q / TWO_POW_32;
+    return;
+  }
+  udivmod64Large(R, R[d]!, R[d + 16]!, bLo, bHi);
+  R[d] = R[Q_LO]!;
+  R[d + 16] = R[Q_HI]!;
 }
 
 /** dst = dst % b, unsigned; modulo by zero leaves dst unchanged. */
 export function umod64(R: Int32Array, d: number, bLo: number, bHi: number): void {
   if ((bLo | bHi) === 0) return;
-  udivmod64(R[d]!, R[d + 16]!, bLo, bHi);
-  R[d] = remLo;
-  R[d + 16] = remHi;
+  const aH = R[d + 16]! >>> 0;
+  const bH = bHi >>> 0;
+  if (aH < 0x200000 && bH < 0x200000) {
+    const b = bH * TWO_POW_32 + (bLo >>> 0);
+    const a = aH * TWO_POW_32 + (R[d]! >>> 0);
+    const r = a - Math.floor(a / b) * b;
+    R[d] = r;
+    R[d + 16] = r / TWO_POW_32;
+    return;
+  }
+  udivmod64Large(R, R[d]!, R[d + 16]!, bLo, bHi);
+  R[d] = R[R_LO]!;
+  R[d + 16] = R[R_HI]!;
 }
 
 /**
@@ -172,13 +177,23 @@ export function sdiv64(R: Int32Array, d: number, bLo: number, bHi: number): void
     bHi = (~bHi + (bLo === 0 ? 1 : 0)) | 0;
     bLo = -bLo | 0;
   }
-  udivmod64(aLo, aHi, bLo, bHi);
-  if (negA !== negB) {
-    R[d] = -quotLo | 0;
-    R[d + 16] = (~quotHi + (quotLo === 0 ? 1 : 0)) | 0;
+  let qLo: number;
+  let qHi: number;
+  if (aHi >>> 0 < 0x200000 && bHi >>> 0 < 0x200000) {
+    const q = Math.floor(((aHi >>> 0) * TWO_POW_32 + (aLo >>> 0)) / ((bHi >>> 0) * TWO_POW_32 + (bLo >>> 0)));
+    qLo = q | 0;
+    qHi = (q / TWO_POW_32) | 0;
   } else {
-    R[d] = quotLo;
-    R[d + 16] = quotHi;
+    udivmod64Large(R, aLo, aHi, bLo, bHi);
+    qLo = R[Q_LO]!;
+    qHi = R[Q_HI]!;
+  }
+  if (negA !== negB) {
+    R[d] = -qLo | 0;
+    R[d + 16] = (~qHi + (qLo === 0 ? 1 : 0)) | 0;
+  } else {
+    R[d] = qLo;
+    R[d + 16] = qHi;
   }
 }
 
@@ -196,13 +211,25 @@ export function smod64(R: Int32Array, d: number, bLo: number, bHi: number): void
     bHi = (~bHi + (bLo === 0 ? 1 : 0)) | 0;
     bLo = -bLo | 0;
   }
-  udivmod64(aLo, aHi, bLo, bHi);
-  if (negA) {
-    R[d] = -remLo | 0;
-    R[d + 16] = (~remHi + (remLo === 0 ? 1 : 0)) | 0;
+  let rLo: number;
+  let rHi: number;
+  if (aHi >>> 0 < 0x200000 && bHi >>> 0 < 0x200000) {
+    const a = (aHi >>> 0) * TWO_POW_32 + (aLo >>> 0);
+    const b = (bHi >>> 0) * TWO_POW_32 + (bLo >>> 0);
+    const r = a - Math.floor(a / b) * b;
+    rLo = r | 0;
+    rHi = (r / TWO_POW_32) | 0;
   } else {
-    R[d] = remLo;
-    R[d + 16] = remHi;
+    udivmod64Large(R, aLo, aHi, bLo, bHi);
+    rLo = R[R_LO]!;
+    rHi = R[R_HI]!;
+  }
+  if (negA) {
+    R[d] = -rLo | 0;
+    R[d + 16] = (~rHi + (rLo === 0 ? 1 : 0)) | 0;
+  } else {
+    R[d] = rLo;
+    R[d + 16] = rHi;
   }
 }
 

@@ -17,7 +17,9 @@ export type FaultKind =
   | 'kfunc'
   | 'unsupported'
   | 'unresolved_pseudo'
-  | 'invalid_insn';
+  | 'invalid_insn'
+  /** A bug in bpfbox itself, reported instead of thrown. */
+  | 'internal';
 
 export interface Fault {
   /** Stable code, e.g. `E_OUT_OF_BOUNDS`, `E_BUDGET`, `E_BAD_JUMP`. */

@@ -39,6 +39,9 @@ export function defaultHelpers(): Map<number, HelperFn> {
   return new Map<number, HelperFn>([[HELPER_KTIME_GET_NS, ktimeGetNs]]);
 }
 
+/** The table used when RunOptions.helpers is not given (shared; do not modify). */
+export const DEFAULT_HELPERS: ReadonlyMap<number, HelperFn> = defaultHelpers();
+
 /** Legacy packet access for LD_ABS/LD_IND: the value at `offset` (host order), or null when out
  * of bounds (which ends the program with r0 = 0, as in Linux). */
 export type LegacyPacketLoad = (offset: number, size: 1 | 2 | 4) => number | null;

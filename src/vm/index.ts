@@ -12,6 +12,7 @@ export { prepare, isPrepared, type PreparedProgram, type TrapInfo } from './prep
 export {
   Vm,
   DEFAULT_MAX_INSNS,
+  MAX_BUDGET,
   NUM_REGS,
   type RunOptions,
   type RunResult,

@@ -3,7 +3,7 @@
 
 import type { Insn, Program } from '../isa/index.js';
 import { type Fault, type FaultKind, makeFault } from './fault.js';
-import { type HelperContext, type HelperFn, type LegacyPacketLoad, type PseudoResolver, defaultHelpers } from './helpers.js';
+import { DEFAULT_HELPERS, type HelperContext, type HelperFn, type LegacyPacketLoad, type PseudoResolver } from './helpers.js';
 import {
   type ExecContext,
   PACKET_EXIT,
@@ -17,6 +17,7 @@ import {
   MEM_BASE,
   MEM_WINDOW,
   Memory,
+  type Region,
   type RegionOptions,
   STACK_BASE,
   STACK_SIZE,
@@ -25,15 +26,17 @@ import {
   hexAddress,
 } from './memory.js';
 import { type PreparedProgram, isPrepared, prepare } from './prepare.js';
-import { CODE_AT, HI } from './words.js';
+import { CODE_AT, DEEPEST_FRAME_AT, HI } from './words.js';
 
 export const DEFAULT_MAX_INSNS = 1_000_000;
+/** Largest instruction budget (the hot loop counts in int32). */
+export const MAX_BUDGET = 0x7fffffff;
 export const NUM_REGS = 11;
 
 export interface RunOptions {
   /** Input memory; the program gets a private writable copy: r1 = its address, r2 = its length. */
   mem?: Uint8Array;
-  /** Instruction budget (default 1,000,000); exceeding it is a fault of kind 'budget'. */
+  /** Instruction budget (default 1,000,000, at most 2^31 - 1); exceeding it is a fault of kind 'budget'. */
   maxInsns?: number;
   /** Helper table (replaces the default one; see `defaultHelpers()`). */
   helpers?: ReadonlyMap<number, HelperFn>;
@@ -57,7 +60,7 @@ export interface RunResult {
   /** Instructions executed (a faulting instruction counts; a budget fault stops before one). */
   insns: number;
   fault: Fault | null;
-  /** The program's copy of `mem` after the run. */
+  /** A copy of the program's `mem` as it was at the end of the run. */
   mem?: Uint8Array;
 }
 
@@ -90,11 +93,13 @@ function u64(lo: number, hi: number): bigint {
 
 function sanitizeBudget(n: number | undefined): number {
   if (n === undefined || Number.isNaN(n)) return DEFAULT_MAX_INSNS;
-  if (n >= Number.MAX_SAFE_INTEGER) return Number.MAX_SAFE_INTEGER;
+  if (n >= MAX_BUDGET) return MAX_BUDGET;
   return Math.max(0, Math.floor(n));
 }
 
 const preparedCache = new WeakMap<Program, PreparedProgram>();
+const ZERO_STACK = new Uint8Array(STACK_SIZE);
+const ZERO_REGISTERS = new Int32Array(2 * HI);
 
 /** Prepares a Program once and remembers the result. */
 export function toPrepared(p: PreparedProgram | Program): PreparedProgram {
@@ -126,10 +131,21 @@ export class Vm implements ExecContext {
   maxInsns = DEFAULT_MAX_INSNS;
 
   private options: RunOptions = {};
-  private helpers: ReadonlyMap<number, HelperFn> = defaultHelpers();
-  private memCopy: Uint8Array | undefined;
+  private helpers: ReadonlyMap<number, HelperFn> = DEFAULT_HELPERS;
+  /** The program's private copy of `mem`, reused across runs while the length stays the same
+   * (allocating an ArrayBuffer per run would dominate the cost of running a small program). */
+  private memRegion: Region | undefined;
+  private memMapped = false;
   private readonly stackBytes = new Uint8Array(MAX_FRAMES * STACK_SIZE);
+  /**
+   * Whether a stack may hold data from an earlier run. Cleared by zeroing; set when a run's
+   * program can write memory (stores, atomics, any call), when a setup hook ran, or when someone
+   * wrote through `memory.write`. Lets `run` skip zeroing for programs that cannot write.
+   */
+  private stackDirty = false;
   private readonly helperContext: HelperCallContext;
+  /** The prepared code currently copied into `words`. */
+  private installedCode: Int32Array | null = null;
 
   constructor(program: PreparedProgram | Program, opts: RunOptions = {}) {
     this.prepared = toPrepared(program);
@@ -146,18 +162,18 @@ export class Vm implements ExecContext {
     this.prepared = toPrepared(program);
     this.installCode(this.prepared.code);
     this.options = opts;
-    this.helpers = opts.helpers ?? defaultHelpers();
+    this.helpers = opts.helpers ?? DEFAULT_HELPERS;
     this.maxInsns = sanitizeBudget(opts.maxInsns);
     this.reset();
   }
-
-  private installedCode: Int32Array | null = null;
 
   /** Copies the code into `words` (skipped when the same program is loaded again). */
   private installCode(code: Int32Array): void {
     if (this.installedCode === code) return;
     if (this.words.length < CODE_AT + code.length) {
+      const old = this.words;
       this.words = new Int32Array(CODE_AT + code.length);
+      this.words.set(old.subarray(0, Math.min(old.length, CODE_AT)));
       this.lo = this.words.subarray(0, HI);
       this.hi = this.words.subarray(HI, 2 * HI);
     }
@@ -167,63 +183,94 @@ export class Vm implements ExecContext {
 
   /** Back to the first instruction: fresh registers, zeroed stacks, a fresh copy of `mem`. */
   reset(): void {
-    for (const r of this.memory.regions()) {
-      const window = r.base / WINDOW_SIZE;
-      if (window < STACK_WINDOW || window >= STACK_WINDOW + MAX_FRAMES) this.memory.removeRegion(r.base);
+    // Kept cheap: `run` resets for every call, and tiny programs are common.
+    this.memory.removeAddedRegions();
+    // Zero only the stack frames the last run used (the hot loop records the deepest one), and
+    // only if something may have written them. `set` from a zero array is a plain memcpy.
+    const words = this.words;
+    if (this.memory.takeWriteFlag()) {
+      // Written from outside (a debugger, a helper): any frame may be dirty.
+      this.stackBytes.fill(0);
+    } else if (this.stackDirty) {
+      const used = (words[DEEPEST_FRAME_AT]! + 1) * STACK_SIZE;
+      if (used === STACK_SIZE) this.stackBytes.set(ZERO_STACK);
+      else this.stackBytes.fill(0, 0, used);
     }
-    this.stackBytes.fill(0);
-    this.lo.fill(0);
-    this.hi.fill(0);
+    this.stackDirty = false;
+    words[DEEPEST_FRAME_AT] = 0;
+    words.set(ZERO_REGISTERS);
     this.lo[10] = STACK_BASE + STACK_SIZE;
     this.pc = 0;
     this.insns = 0;
     this.depth = 0;
     this.state = 'ready';
     this.fault = null;
-    this.memCopy = undefined;
     const mem = this.options.mem;
     if (mem && mem.length > WINDOW_SIZE) {
+      this.unmapMem();
       this.simpleFault('E_MEM_TOO_LARGE', 'unsupported',
         `input memory is ${mem.length} bytes; at most ${WINDOW_SIZE} fit in one region`);
       this.state = 'faulted';
       return;
     }
     if (mem) {
-      // new Uint8Array(typedArray) copies (Buffer#slice would share the bytes).
-      this.memCopy = new Uint8Array(mem);
-      this.memory.map(MEM_WINDOW, 'mem', this.memCopy, true, true);
+      let region = this.memRegion;
+      if (!region || region.size !== mem.length) {
+        region = this.memory.map(MEM_WINDOW, 'mem', new Uint8Array(new ArrayBuffer(mem.length)), true, true);
+        this.memRegion = region;
+      } else if (!this.memMapped || this.memory.regionInWindow(MEM_WINDOW) !== region) {
+        this.memory.map(MEM_WINDOW, 'mem', region.bytes, true, true);
+      }
+      this.memMapped = true;
+      region.bytes.set(mem);
       this.lo[1] = MEM_BASE;
       this.lo[2] = mem.length;
+    } else {
+      this.unmapMem();
     }
+    if (this.options.setup) this.stackDirty = true;
     try {
       this.options.setup?.(this);
     } catch (e) {
-      this.simpleFault('E_SETUP', 'unsupported', `setup hook failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.simpleFault('E_SETUP', 'helper', `setup hook failed: ${e instanceof Error ? e.message : String(e)}`);
       this.state = 'faulted';
     }
   }
 
   // ---- driving ----
 
-  /** Runs until exit, fault or budget exhaustion (continuing from the current state). */
+  /**
+   * Runs until exit, fault or budget exhaustion (continuing from the current state). Called from
+   * inside this machine's own run (a helper calling back), it returns the current state instead.
+   */
   run(): RunResult {
-    if (this.state === 'ready' || this.state === 'paused') {
+    if (this.canExecute()) {
       if (this.options.trace) this.runTraced(this.options.trace);
-      else {
-        this.stopAt = this.maxInsns;
-        this.finish(execute(this));
-      }
+      else this.executeUntil(this.maxInsns);
     }
     return this.result();
   }
 
   /** Executes one instruction (a debugger step). Returns the new state. */
   step(): VmState {
-    if (this.state === 'ready' || this.state === 'paused') {
-      this.stopAt = Math.min(this.insns + 1, this.maxInsns);
-      this.finish(execute(this));
-    }
+    if (this.canExecute()) this.executeUntil(Math.min(this.insns + 1, this.maxInsns));
     return this.state;
+  }
+
+  private running = false;
+
+  private canExecute(): boolean {
+    return !this.running && (this.state === 'ready' || this.state === 'paused');
+  }
+
+  private executeUntil(stopAt: number): void {
+    this.stopAt = stopAt;
+    this.running = true;
+    try {
+      this.finish(execute(this));
+    } finally {
+      this.running = false;
+    }
   }
 
   private runTraced(trace: (step: TraceStep) => void): void {
@@ -234,7 +281,8 @@ export class Vm implements ExecContext {
       beforeHi.set(this.hi.subarray(0, NUM_REGS));
       const pc = this.pc;
       const count = this.insns;
-      const state = this.step();
+      this.executeUntil(Math.min(count + 1, this.maxInsns));
+      const state = this.state as VmState;
       if (this.insns === count) break; // nothing executed: budget, trap, or setup fault
       const changes: RegisterChange[] = [];
       for (let r = 0; r < NUM_REGS; r++) {
@@ -250,6 +298,7 @@ export class Vm implements ExecContext {
   }
 
   private finish(status: Status): void {
+    if (this.prepared.mayWriteMemory) this.stackDirty = true;
     if (status === Status.Exited) {
       this.state = 'exited';
     } else if (status === Status.Faulted) {
@@ -267,8 +316,13 @@ export class Vm implements ExecContext {
     const lo = this.lo[0]!;
     const hi = this.hi[0]!;
     const res: RunResult = { r0: u64(lo, hi), r0Lo: lo >>> 0, r0Hi: hi >>> 0, insns: this.insns, fault: this.fault };
-    if (this.memCopy) res.mem = this.memCopy;
+    if (this.memMapped && this.memRegion) res.mem = this.memRegion.bytes.slice();
     return res;
+  }
+
+  private unmapMem(): void {
+    if (this.memMapped) this.memory.removeRegion(MEM_BASE);
+    this.memMapped = false;
   }
 
   // ---- inspection ----
@@ -276,6 +330,11 @@ export class Vm implements ExecContext {
   /** The instruction starting at `slot`, or null. */
   insnAt(slot: number): Insn | null {
     return this.prepared.insnBySlot[slot] ?? null;
+  }
+
+  /** r0..r10 as unsigned 64-bit values. */
+  registers(): bigint[] {
+    return Array.from({ length: NUM_REGS }, (_, r) => this.getReg(r));
   }
 
   /** Register value as unsigned 64-bit. */
@@ -334,6 +393,20 @@ export class Vm implements ExecContext {
     this.fault = makeFault(problem.code, problem.kind, this.pc, this.insnAt(this.pc), problem.message, {
       address: hexAddress(address), size, region: problem.region,
     });
+  }
+
+  exceptionFault(error: unknown): void {
+    const insn = this.insnAt(this.pc);
+    const kind = insn?.op.kind;
+    if (insn && (kind === 'ldx' || kind === 'ldxs' || kind === 'st' || kind === 'stx' || kind === 'atomic')) {
+      const isLoad = kind === 'ldx' || kind === 'ldxs';
+      const access = kind === 'atomic' ? 'atomic' : isLoad ? 'load' : 'store';
+      this.memoryFault(isLoad ? insn.src : insn.dst, (insn.off << 16) >> 16, insn.op.size, access);
+      return;
+    }
+    // Not expected: only memory accesses throw inside the hot loop.
+    this.simpleFault('E_INTERNAL', 'internal',
+      `internal interpreter error: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   trapFault(slot: number): void {

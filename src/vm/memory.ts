@@ -69,10 +69,13 @@ function plural(n: number): string {
 
 export class Memory {
   /** DataView per window for loads; EMPTY_VIEW where loads are not allowed. Mutated in place only. */
-  readonly loadViews: DataView[] = new Array<DataView>(WINDOW_COUNT).fill(EMPTY_VIEW);
+  readonly loadViews: DataView[] = Array.from({ length: WINDOW_COUNT }, () => EMPTY_VIEW); // packed: no hole checks
   /** DataView per window for stores; EMPTY_VIEW where stores are not allowed. Mutated in place only. */
-  readonly storeViews: DataView[] = new Array<DataView>(WINDOW_COUNT).fill(EMPTY_VIEW);
+  readonly storeViews: DataView[] = Array.from({ length: WINDOW_COUNT }, () => EMPTY_VIEW); // packed: no hole checks
   private readonly byWindow: (Region | undefined)[] = new Array<Region | undefined>(WINDOW_COUNT).fill(undefined);
+  private written = false;
+  /** Windows mapped by addRegion, for removeAddedRegions. */
+  private readonly added: number[] = [];
 
   /**
    * Maps `bytes` (shared, not copied) as a new region and returns its base address. Throws a
@@ -98,16 +101,23 @@ export class Memory {
       if (window >= WINDOW_COUNT - 1) throw new RangeError(`no free address window for region "${name}"`);
     }
     this.map(window, name, bytes, opts.readable ?? true, opts.writable ?? false);
+    this.added.push(window);
     return window * WINDOW_SIZE;
+  }
+
+  /** Unmaps every region that came from `addRegion` (the Vm's reset keeps stacks, maps `mem` anew). */
+  removeAddedRegions(): void {
+    const added = this.added;
+    while (added.length > 0) this.unmapWindow(added.pop()!);
   }
 
   /** Maps a region at a fixed window (used for the stack frames and `mem`), replacing any there. */
   map(window: number, name: string, bytes: Uint8Array, readable: boolean, writable: boolean): Region {
     if (bytes.byteLength > WINDOW_SIZE) throw new RangeError(`region "${name}" is larger than ${WINDOW_SIZE} bytes`);
-    // A plain Uint8Array/DataView over the caller's memory keeps the views monomorphic (a Node
-    // Buffer is a different class) while sharing the bytes.
-    const plain = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // A plain Uint8Array over the caller's memory (a Node Buffer is a different class) shares the
+    // bytes; the DataViews in the window tables are always plain DataViews (monomorphic loads).
+    const plain = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const view = new DataView(plain.buffer, plain.byteOffset, plain.byteLength);
     const region: Region = { name, base: window * WINDOW_SIZE, size: plain.length, bytes: plain, readable, writable };
     this.byWindow[window] = region;
     this.loadViews[window] = readable ? view : EMPTY_VIEW;
@@ -119,10 +129,14 @@ export class Memory {
   removeRegion(base: number): boolean {
     const window = base / WINDOW_SIZE;
     if (!Number.isInteger(window) || window < 0 || window >= WINDOW_COUNT || !this.byWindow[window]) return false;
+    this.unmapWindow(window);
+    return true;
+  }
+
+  private unmapWindow(window: number): void {
     this.byWindow[window] = undefined;
     this.loadViews[window] = EMPTY_VIEW;
     this.storeViews[window] = EMPTY_VIEW;
-    return true;
   }
 
   /** All mapped regions in address order. */
@@ -132,6 +146,11 @@ export class Memory {
 
   regionByName(name: string): Region | undefined {
     return this.byWindow.find((r) => r?.name === name);
+  }
+
+  /** The region mapped at a window (address >>> 24), if any. */
+  regionInWindow(window: number): Region | undefined {
+    return this.byWindow[window];
   }
 
   /** The region containing `address`, if any. */
@@ -192,6 +211,14 @@ export class Memory {
     if (problem) return problem;
     const r = this.regionAt(a)!;
     r.bytes.set(data, Number(a) - r.base);
+    this.written = true;
     return null;
+  }
+
+  /** Whether `write` was used since the last call (the Vm then re-zeroes its stacks). */
+  takeWriteFlag(): boolean {
+    const w = this.written;
+    this.written = false;
+    return w;
   }
 }

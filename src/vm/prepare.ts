@@ -35,6 +35,8 @@ export interface PreparedProgram {
   readonly insnBySlot: readonly (Insn | null)[];
   /** Fault details of trap slots and invalid instructions, by slot index in `code`. */
   readonly traps: ReadonlyMap<number, TrapInfo>;
+  /** Whether running it can change memory (stores, atomics, calls of any kind). */
+  readonly mayWriteMemory: boolean;
 }
 
 export function isPrepared(p: PreparedProgram | Program): p is PreparedProgram {
@@ -132,5 +134,8 @@ export function prepare(source: Program): PreparedProgram {
       : `execution ran past the last instruction (slot ${last}) without an exit`,
   });
 
-  return { kind: 'prepared', program, code: Int32Array.from(words), slotCount, insnBySlot, traps };
+  // Calls, pseudo lddw and legacy packet loads run embedder code (helpers, resolvers, accessors).
+  const writers = new Set(['st', 'stx', 'atomic', 'call_helper', 'call_local', 'call_kfunc', 'callx', 'ld_abs', 'ld_ind']);
+  const mayWriteMemory = program.insns.some((i) => writers.has(i.op.kind) || (i.op.kind === 'lddw' && i.src !== 0));
+  return { kind: 'prepared', program, code: Int32Array.from(words), slotCount, insnBySlot, traps, mayWriteMemory };
 }
