@@ -55,6 +55,11 @@ export function formatDiagnostic(d: Diagnostic): string {
     where = `${d.file}: `;
   }
   const insn = d.insn !== undefined && d.line === undefined ? `insn ${d.insn}: ` : '';
-  const text = d.text !== undefined && d.text !== '' ? ` (in '${d.text}')` : '';
-  return `${where}${insn}${d.message}${text} [${d.code}]`;
+  const text = d.text !== undefined && d.text !== '' ? ` (in '${printable(d.text)}')` : '';
+  return `${where}${insn}${printable(d.message)}${text} [${d.code}]`;
+}
+
+/** Control characters and other invisibles as \xNN, so a binary file's bytes stay readable. */
+function printable(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
 }
