@@ -7,6 +7,7 @@ export * from './vm/index.js';
 export { parseDataFile, type DataFile } from './conformance/datafile.js';
 export { collectDataFiles, runConformanceTest, type TestOutcome, type TestStatus, type ConformanceOptions } from './conformance/runner.js';
 export { runPlugin, type PluginResult } from './conformance/plugin.js';
+export * from './oracle/index.js';
 export {
   loadProgramFile, loadProgramBytes, parseHexBytes, inputKindOf,
   type LoadedProgram, type LoadOptions, type InputKind,
