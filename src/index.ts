@@ -9,6 +9,14 @@ export { collectDataFiles, runConformanceTest, type TestOutcome, type TestStatus
 export { runPlugin, type PluginResult } from './conformance/plugin.js';
 export * from './oracle/index.js';
 export {
+  verify, verifyBytes, decodeRejection, COMPLEXITY_LIMIT, UNPRIV_INSN_LIMIT, kernelInsnText, formatReg,
+  type VerifyOptions, type VerifyResult, type VerifyStats, type VerifierError, type VState, type Reg, type RegType,
+  type FuncState,
+} from './verifier/index.js';
+export { HELPER_PROTOS, helperProto, helperLogName, type HelperProto, type HelperArg, type HelperRet, type MapDef, type MapType } from './runtime/helpers.js';
+export { PROG_TYPES, progType, ctxAccess, type ProgType, type ProgTypeName, type CtxField, type CtxFieldKind } from './runtime/progtypes.js';
+export {
+  loadProgramBytesOnly, type ProgramBytes,
   loadProgramFile, loadProgramBytes, parseHexBytes, inputKindOf,
   type LoadedProgram, type LoadOptions, type InputKind,
 } from './input/load.js';

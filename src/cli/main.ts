@@ -6,7 +6,9 @@ import yargs, { type Argv } from 'yargs';
 import { disassemble, type Syntax } from '../asm/index.js';
 import { collectDataFiles, runConformanceTest } from '../conformance/runner.js';
 import { runPlugin } from '../conformance/plugin.js';
-import { loadProgramFile, parseHexBytes, readInput } from '../input/load.js';
+import { loadProgramBytesOnly, loadProgramFile, parseHexBytes, readInput } from '../input/load.js';
+import { verifyBytes } from '../verifier/index.js';
+import { decode } from '../isa/encoding.js';
 import { BpfError, formatDiagnostic, type Diagnostic } from '../util/diagnostics.js';
 import { run, DEFAULT_MAX_INSNS } from '../vm/index.js';
 import { faultToJson, formatFaultLine, formatTraceStep } from './format.js';
@@ -138,6 +140,49 @@ function buildParser(args: string[]): Argv {
       },
     )
     .command(
+      'verify <file>',
+      'check a program with the verifier (a model of the Linux kernel verifier)',
+      (y) => y
+        .positional('file', { type: 'string', demandOption: true })
+        .option('type', { choices: ['xdp', 'socket_filter', 'raw'] as const, default: 'raw', describe: 'program type' })
+        .option('mem-size', { type: 'number', default: 0, describe: 'input memory size for raw programs (r1 = memory, r2 = size)' })
+        .option('unprivileged', { type: 'boolean', default: false, describe: 'verify as an unprivileged loader would' })
+        .option('log-level', { type: 'number', choices: [0, 1, 2], default: 0, describe: '0 stats, 1 path to the error, 2 every instruction' })
+        .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
+        .option('syntax', syntaxOption),
+      (argv) => {
+        const memSize = argv['mem-size'];
+        if (!Number.isInteger(memSize) || memSize < 0) {
+          badInput([{ code: 'E_USAGE', message: `--mem-size must be a non-negative integer, got ${String(memSize)}` }]);
+        }
+        const src = loadProgramBytesOnly(argv.file, { syntax: (argv.syntax ?? 'auto') as Syntax | 'auto' });
+        if (!src.ok) badInput(src.errors);
+        // A kernel oracle (src/oracle, `--kernel`) will run the same program through the real verifier here.
+        const r = verifyBytes(src.value.bytes, {
+          progType: argv.type as 'xdp' | 'socket_filter' | 'raw', memSize, unprivileged: argv.unprivileged,
+          logLevel: argv['log-level'] as 0 | 1 | 2,
+        });
+        if (argv.json) {
+          const { stackDepths: _d, ...stats } = r.stats;
+          void _d;
+          out(JSON.stringify({ accepted: r.accepted, error: r.error, stats, log: r.log }));
+        } else {
+          process.stdout.write(r.log);
+          if (r.error) {
+            const d = decode(src.value.bytes);
+            const idx = d.ok ? d.value.insnAtSlot[r.error.pc] ?? -1 : -1;
+            const srcLine = idx >= 0 ? src.value.lines?.[idx] : undefined;
+            const line = srcLine !== undefined ? ` (${argv.file}:${srcLine})` : '';
+            out(`rejected at insn ${r.error.pc}${line}: ${r.error.message.split('\n')[0]} [${r.error.code}]`);
+            out(`  ${r.error.explanation}`);
+          } else {
+            out('accepted');
+          }
+        }
+        if (!r.accepted) process.exitCode = EXIT_CHECK_FAILED;
+      },
+    )
+    .command(
       'conformance <paths..>',
       'run conformance .data tests (directories or files)',
       (y) => y
@@ -169,7 +214,7 @@ function buildParser(args: string[]): Argv {
       'plugin [args..]',
       'act as a plugin for the upstream bpf_conformance_runner (program as hex text on stdin, memory as first argument)',
     )
-    .demandCommand(1, 'name a command: asm, disasm, run, conformance or plugin (see --help)')
+    .demandCommand(1, 'name a command: asm, disasm, run, verify, conformance or plugin (see --help)')
     .recommendCommands()
     .strict()
     .help()

@@ -140,3 +140,53 @@ export function parseHexBytes(text: string, file = '<hex>'): Result<Uint8Array> 
   });
   return errors.length ? fail(errors) : ok(Uint8Array.from(out));
 }
+
+/** A program's bytes before decoding (for the verifier, which rejects undecodable bytes itself). */
+export interface ProgramBytes {
+  readonly file: string;
+  readonly kind: InputKind;
+  readonly bytes: Uint8Array;
+  /** 1-based source line per instruction when the input was assembly text. */
+  readonly lines: readonly number[] | null;
+}
+
+/**
+ * Reads a program file down to its bytecode without decoding it: assembly is assembled, `.data`,
+ * `.bin` and `.hex` give their bytes. Only unreadable input (missing file, bad text) fails here.
+ */
+export function loadProgramBytesOnly(file: string, opts: LoadOptions = {}): Result<ProgramBytes> {
+  const content = readInput(file);
+  if (!content.ok) return content;
+  const kind = inputKindOf(file);
+  if (!kind) {
+    return fail([{
+      code: 'E_INPUT_KIND', file,
+      message: `unknown file type '${extname(file) || '(none)'}': expected .s, .asm, .data, .bin, .hex or .o`,
+    }]);
+  }
+  const text = (): string => new TextDecoder().decode(content.value);
+  switch (kind) {
+    case 'bin':
+      return ok({ file, kind, bytes: new Uint8Array(content.value), lines: null });
+    case 'hex': {
+      const b = parseHexBytes(text(), file);
+      return b.ok ? ok({ file, kind, bytes: b.value, lines: null }) : b;
+    }
+    case 'asm': {
+      const a = assemble(text(), { syntax: opts.syntax ?? 'auto', file });
+      return a.ok ? ok({ file, kind, bytes: a.value.bytes, lines: a.value.lines }) : a;
+    }
+    case 'data': {
+      const d = parseDataFile(text(), file);
+      if (!d.ok) return d;
+      if (d.value.raw) return ok({ file, kind, bytes: d.value.raw, lines: null });
+      if (d.value.asm === null) {
+        return fail([{ code: 'E_DATA_NO_PROGRAM', file, message: 'the .data file has no `-- asm` or `-- raw` section' }]);
+      }
+      const a = assemble(d.value.asm, { syntax: opts.syntax ?? 'mnemonic', file });
+      return a.ok ? ok({ file, kind, bytes: a.value.bytes, lines: null }) : a;
+    }
+    case 'elf':
+      return fail([{ code: 'E_ELF_UNSUPPORTED', file, message: 'ELF objects (.o) are not supported yet' }]);
+  }
+}

@@ -1,0 +1,78 @@
+// Helper prototypes: one table shared by the verifier (argument and return checking) and, later,
+// the interpreter. Ids, names and argument kinds follow include/uapi/linux/bpf.h and the kernel's
+// bpf_func_proto declarations for each helper.
+
+/** Argument kinds, named after the kernel's `enum bpf_arg_type`. */
+export type HelperArg =
+  | 'anything' // ARG_ANYTHING: any initialized value (no pointer leaks when unprivileged)
+  | 'const_map_ptr' // ARG_CONST_MAP_PTR
+  | 'map_key' // ARG_PTR_TO_MAP_KEY: initialized memory of the map's key_size
+  | 'map_value' // ARG_PTR_TO_MAP_VALUE: initialized memory of the map's value_size
+  | 'ptr_to_ctx' // ARG_PTR_TO_CTX
+  | 'mem_rdonly' // ARG_PTR_TO_MEM | MEM_RDONLY: initialized memory, size in the next argument
+  | 'mem_or_null_rdonly' // ARG_PTR_TO_MEM | PTR_MAYBE_NULL | MEM_RDONLY
+  | 'mem_uninit' // ARG_PTR_TO_UNINIT_MEM: memory the helper writes, size in the next argument
+  | 'const_size' // ARG_CONST_SIZE: size of the previous memory argument, > 0
+  | 'const_size_or_zero'; // ARG_CONST_SIZE_OR_ZERO
+
+/** Return kinds (`enum bpf_return_type`). */
+export type HelperRet = 'integer' | 'void' | 'map_value_or_null';
+
+export interface HelperProto {
+  readonly id: number;
+  /** Kernel name without the `bpf_` prefix, e.g. `map_lookup_elem`. */
+  readonly name: string;
+  readonly args: readonly HelperArg[];
+  readonly ret: HelperRet;
+  /** The helper may move or resize the packet: every packet pointer is invalidated after it. */
+  readonly changesPktData?: boolean;
+  /** Kernel `gpl_only` flag (informational; bpfbox does not model licences). */
+  readonly gplOnly?: boolean;
+}
+
+const P = (p: HelperProto): HelperProto => Object.freeze(p);
+
+/** Every helper bpfbox knows, by id. */
+export const HELPER_PROTOS: ReadonlyMap<number, HelperProto> = new Map(
+  [
+    P({ id: 1, name: 'map_lookup_elem', args: ['const_map_ptr', 'map_key'], ret: 'map_value_or_null' }),
+    P({ id: 2, name: 'map_update_elem', args: ['const_map_ptr', 'map_key', 'map_value', 'anything'], ret: 'integer' }),
+    P({ id: 3, name: 'map_delete_elem', args: ['const_map_ptr', 'map_key'], ret: 'integer' }),
+    P({ id: 5, name: 'ktime_get_ns', args: [], ret: 'integer' }),
+    P({ id: 6, name: 'trace_printk', args: ['mem_rdonly', 'const_size'], ret: 'integer', gplOnly: true }),
+    P({ id: 7, name: 'get_prandom_u32', args: [], ret: 'integer' }),
+    P({ id: 8, name: 'get_smp_processor_id', args: [], ret: 'integer' }),
+    P({
+      id: 28, name: 'csum_diff',
+      args: ['mem_or_null_rdonly', 'const_size_or_zero', 'mem_or_null_rdonly', 'const_size_or_zero', 'anything'],
+      ret: 'integer',
+    }),
+    P({ id: 44, name: 'xdp_adjust_head', args: ['ptr_to_ctx', 'anything'], ret: 'integer', changesPktData: true }),
+    P({ id: 54, name: 'xdp_adjust_meta', args: ['ptr_to_ctx', 'anything'], ret: 'integer', changesPktData: true }),
+    P({ id: 65, name: 'xdp_adjust_tail', args: ['ptr_to_ctx', 'anything'], ret: 'integer', changesPktData: true }),
+    P({ id: 188, name: 'xdp_get_buff_len', args: ['ptr_to_ctx'], ret: 'integer' }),
+    P({ id: 189, name: 'xdp_load_bytes', args: ['ptr_to_ctx', 'anything', 'mem_uninit', 'const_size'], ret: 'integer' }),
+    P({ id: 190, name: 'xdp_store_bytes', args: ['ptr_to_ctx', 'anything', 'mem_rdonly', 'const_size'], ret: 'integer' }),
+  ].map((p) => [p.id, p]),
+);
+
+export function helperProto(id: number): HelperProto | undefined {
+  return HELPER_PROTOS.get(id);
+}
+
+/** `bpf_map_lookup_elem#1`, as the kernel prints calls in its log. */
+export function helperLogName(id: number): string {
+  const p = HELPER_PROTOS.get(id);
+  return p ? `bpf_${p.name}#${id}` : `unknown#${id}`;
+}
+
+/** Maps handed to the verifier (and later to the runtime). */
+export type MapType = 'array' | 'hash' | 'percpu_array' | 'percpu_hash' | 'lru_hash';
+
+export interface MapDef {
+  readonly name: string;
+  readonly type: MapType;
+  readonly keySize: number;
+  readonly valueSize: number;
+  readonly maxEntries: number;
+}

@@ -1,0 +1,115 @@
+// Program types: the context layout, which context fields may be read or written and how, the
+// helpers the type may call, the return-value rule and the initial registers. One declaration,
+// read by the verifier and (later) by the interpreter.
+
+/** What a context field read produces. */
+export type CtxFieldKind = 'scalar' | 'pkt' | 'pkt_end' | 'pkt_meta';
+
+export interface CtxField {
+  readonly name: string;
+  readonly off: number;
+  /** Field size in bytes. */
+  readonly size: number;
+  readonly kind: CtxFieldKind;
+  /** Access sizes allowed for reads (narrower loads of a field are allowed where the kernel allows them). */
+  readonly readSizes: readonly number[];
+  /** Access sizes allowed for writes (empty: read-only). */
+  readonly writeSizes: readonly number[];
+}
+
+export type ProgTypeName = 'raw' | 'xdp' | 'socket_filter';
+
+export interface ProgType {
+  readonly name: ProgTypeName;
+  /** Context structure size in bytes; 0 for `raw` (r1 is a memory region, not a context). */
+  readonly ctxSize: number;
+  readonly ctxStruct: string;
+  readonly fields: readonly CtxField[];
+  /** Helper ids the type may call. */
+  readonly helpers: ReadonlySet<number>;
+  /** Allowed return range of R0 at the main program's exit, or null for "any scalar". */
+  readonly retRange: { readonly min: number; readonly max: number } | null;
+  /** Whether unprivileged loaders may load this type (the kernel allows socket filters only). */
+  readonly unprivileged: boolean;
+  /** Direct packet access (data/data_end pointers in the context). */
+  readonly directPacketAccess: boolean;
+}
+
+const u32Field = (name: string, off: number, kind: CtxFieldKind = 'scalar', readSizes = [4], writeSizes: number[] = []): CtxField =>
+  ({ name, off, size: 4, kind, readSizes, writeSizes });
+
+const XDP_FIELDS: CtxField[] = [
+  u32Field('data', 0, 'pkt'),
+  u32Field('data_end', 4, 'pkt_end'),
+  u32Field('data_meta', 8, 'pkt_meta'),
+  u32Field('ingress_ifindex', 12),
+  u32Field('rx_queue_index', 16),
+  // egress_ifindex (20) is readable only by devmap programs (expected_attach_type BPF_XDP_DEVMAP).
+];
+
+// struct __sk_buff fields a socket filter may read: narrow (1/2/4-byte aligned) reads of the u32
+// fields; cb[] also writable. data/data_end/data_meta, tc_classid, family..local_port, tstamp,
+// wire_len, hwtstamp and flow_keys are not accessible to socket filters.
+const NARROW = [1, 2, 4];
+const SKB_FIELDS: CtxField[] = [
+  u32Field('len', 0, 'scalar', NARROW),
+  u32Field('pkt_type', 4, 'scalar', NARROW),
+  u32Field('mark', 8, 'scalar', NARROW),
+  u32Field('queue_mapping', 12, 'scalar', NARROW),
+  u32Field('protocol', 16, 'scalar', NARROW),
+  u32Field('vlan_present', 20, 'scalar', NARROW),
+  u32Field('vlan_tci', 24, 'scalar', NARROW),
+  u32Field('vlan_proto', 28, 'scalar', NARROW),
+  u32Field('priority', 32, 'scalar', NARROW),
+  u32Field('ingress_ifindex', 36, 'scalar', NARROW),
+  u32Field('ifindex', 40, 'scalar', NARROW),
+  u32Field('tc_index', 44, 'scalar', NARROW),
+  ...[0, 1, 2, 3, 4].map((i) => u32Field(`cb[${i}]`, 48 + 4 * i, 'scalar', NARROW, [1, 2, 4, 8])),
+  u32Field('hash', 68, 'scalar', NARROW),
+  u32Field('napi_id', 84, 'scalar', NARROW),
+  u32Field('gso_segs', 164, 'scalar', NARROW),
+  u32Field('gso_size', 176, 'scalar', NARROW),
+];
+
+const BASE_HELPERS = [1, 2, 3, 5, 6, 7, 8];
+
+export const PROG_TYPES: Readonly<Record<ProgTypeName, ProgType>> = {
+  raw: {
+    name: 'raw', ctxSize: 0, ctxStruct: '', fields: [],
+    helpers: new Set([...BASE_HELPERS, 28]), retRange: null, unprivileged: true, directPacketAccess: false,
+  },
+  xdp: {
+    name: 'xdp', ctxSize: 24, ctxStruct: 'xdp_md', fields: XDP_FIELDS,
+    helpers: new Set([...BASE_HELPERS, 28, 44, 54, 65, 188, 189, 190]), retRange: null, unprivileged: false,
+    directPacketAccess: true,
+  },
+  socket_filter: {
+    name: 'socket_filter', ctxSize: 192, ctxStruct: '__sk_buff', fields: SKB_FIELDS,
+    helpers: new Set(BASE_HELPERS), retRange: null, unprivileged: true, directPacketAccess: false,
+  },
+};
+
+export function progType(name: ProgTypeName): ProgType {
+  return PROG_TYPES[name];
+}
+
+/**
+ * The field a context access of `size` bytes at `off` touches, if the type allows it; `null` when
+ * the kernel's is_valid_access callback would refuse it.
+ */
+export function ctxAccess(t: ProgType, off: number, size: number, write: boolean): CtxField | null {
+  if (off < 0 || off >= t.ctxSize || size <= 0 || off % size !== 0) return null;
+  for (const f of t.fields) {
+    if (f.name.startsWith('cb[') && off >= 48 && off < 68) {
+      // cb[0..4] is one region: any aligned 1/2/4/8-byte read or write inside it.
+      return off + size <= 68 && [1, 2, 4, 8].includes(size) ? f : null;
+    }
+    if (off >= f.off && off < f.off + f.size) {
+      const sizes = write ? f.writeSizes : f.readSizes;
+      if (!sizes.includes(size)) return null;
+      if (off + size > f.off + f.size) return null;
+      return f;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,1422 @@
+// The abstract interpreter (the kernel's do_check): explores every path instruction by instruction
+// with a stack of pending branches, checks each instruction against the abstract state, prunes at
+// prune points with state equivalence, and writes the kernel-style log.
+
+import type { Insn, Program } from '../isa/encoding.js';
+import { type HelperArg, type MapDef, helperProto, helperLogName } from '../runtime/helpers.js';
+import { type ProgType, ctxAccess } from '../runtime/progtypes.js';
+import { type CfgInfo, jumpTarget } from './cfg.js';
+import { alignTo, formatState, kernelInsnText } from './print.js';
+import {
+  type ScalarAluOp, type ScalarJmpOp, type ScalarValue, scalarAlu, scalarBranchTaken, scalarByteSwap, scalarConst,
+  scalarConstValue, scalarNeg, scalarOfSize, scalarRefine, scalarSext, scalarTruncate, scalarUnknown, scalarWithin,
+  scalarZext32,
+} from './scalar.js';
+import {
+  type Checkpoint, type FuncState, type Reg, type RegType, type VState, MAX_FRAMES, MAX_STACK, STACK_INVALID,
+  STACK_MISC, STACK_SPILL, STACK_ZERO, cloneReg, cloneState, forEachReg, isPktPointer, newFrame, notInit, ptrReg,
+  regTypeStr, scalarReg, unknownScalar,
+} from './state.js';
+
+export class Reject extends Error {
+  constructor(readonly pc: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export interface EngineOptions {
+  prog: Program;
+  pt: ProgType;
+  maps: readonly MapDef[];
+  memSize: number;
+  privileged: boolean;
+  logLevel: 0 | 1 | 2;
+  maxProcessed: number;
+  cfg: CfgInfo;
+  statesPerPcCap: number;
+}
+
+export interface EngineStats {
+  processed: number;
+  totalStates: number;
+  peakStates: number;
+  maxStatesPerInsn: number;
+  stackDepth: number[];
+}
+
+const MAX_VAR_OFF = 1 << 29;
+const MAX_PACKET_OFF = 0xffff;
+const JMP_SEQ_LIMIT = 8192;
+const AT_PKT_END = -1;
+const BEYOND_PKT_END = -2;
+const S64_MIN = -(1n << 63n);
+
+const ALU_STR: Record<string, string> = {
+  add: '+=', sub: '-=', mul: '*=', div: '/=', sdiv: '/=', or: '|=', and: '&=', lsh: '<<=', rsh: '>>=', mod: '%=',
+  smod: '%=', xor: '^=', arsh: 's>>=', neg: 'neg', mov: '=', end: 'endian',
+};
+
+const FLIP: Record<string, ScalarJmpOp> = {
+  jeq: 'jeq', jne: 'jne', jset: 'jset', jgt: 'jlt', jge: 'jle', jlt: 'jgt', jle: 'jge', jsgt: 'jslt', jsge: 'jsle',
+  jslt: 'jsgt', jsle: 'jsge',
+};
+
+interface Pending {
+  state: VState;
+  pc: number;
+  prev: number;
+  logPos: number;
+}
+
+type Mode = 'exact' | 'not_exact';
+
+export class Engine {
+  readonly o: EngineOptions;
+  log = '';
+  private prevLogPos = 0;
+  private prevInsnPrintPos = 0;
+  private scratchRegs = 0;
+  private scratchStack = new Set<number>();
+  private allScratched = true;
+  cur!: VState;
+  pc = 0;
+  prevPc = 0;
+  private idGen = 0;
+  private pending: Pending[] = [];
+  private explored = new Map<string, Checkpoint[]>();
+  private jmps = 0;
+  private prevJmps = 0;
+  private prevInsns = 0;
+  private jmpHist = 0;
+  stats: EngineStats = { processed: 0, totalStates: 0, peakStates: 0, maxStatesPerInsn: 0, stackDepth: [] };
+  readonly statesAt = new Map<number, VState[]>();
+  private readonly insnAt: (Insn | undefined)[];
+
+  constructor(o: EngineOptions) {
+    this.o = o;
+    this.insnAt = [];
+    o.prog.insns.forEach((insn, i) => {
+      this.insnAt[o.prog.slotOf[i]!] = insn;
+    });
+    this.stats.stackDepth = o.cfg.subprogs.map(() => 0);
+  }
+
+  // ---- log -------------------------------------------------------------------------------
+
+  private get level(): number {
+    return this.o.logLevel;
+  }
+  verbose(s: string): void {
+    if (this.level > 0) this.log += s;
+  }
+  private scratchAll(): void {
+    this.allScratched = true;
+  }
+  private markRegScratched(r: number): void {
+    this.scratchRegs |= 1 << r;
+  }
+  private markStackScratched(spi: number): void {
+    this.scratchStack.add(spi);
+  }
+  private scratched(): boolean {
+    return this.allScratched || this.scratchRegs !== 0 || this.scratchStack.size > 0;
+  }
+  private stateText(all: boolean): string {
+    const f = this.cur.frames.length - 1;
+    const scratch = all || this.allScratched ? null : { regs: this.scratchRegs, stack: this.scratchStack };
+    return formatState(this.cur, f, this.mapInfo(), scratch);
+  }
+  private mapInfo(): readonly MapDef[] {
+    return this.o.maps;
+  }
+  private cleanScratch(): void {
+    this.allScratched = false;
+    this.scratchRegs = 0;
+    this.scratchStack = new Set();
+  }
+  /** print_insn_state: the scratched state, on the instruction's line when nothing came between. */
+  private printInsnState(): void {
+    if (this.level === 0) return;
+    if (this.prevLogPos && this.prevLogPos === this.log.length) {
+      this.log = this.log.slice(0, this.prevLogPos - 1);
+      this.log += ' '.repeat(alignTo(this.prevInsnPrintPos - 1)) + ';';
+    } else {
+      this.log += `${this.pc}:`;
+    }
+    this.log += this.stateText(false) + '\n';
+    this.cleanScratch();
+  }
+
+  // ---- errors ----------------------------------------------------------------------------
+
+  fail(code: string, message: string): never {
+    throw new Reject(this.pc, code, message);
+  }
+
+  // ---- registers -------------------------------------------------------------------------
+
+  private get frame(): FuncState {
+    return this.cur.frames[this.cur.frames.length - 1]!;
+  }
+  private reg(r: number): Reg {
+    return this.frame.regs[r]!;
+  }
+  private checkRegNo(r: number): void {
+    if (r > 10) this.fail('E_VERIFIER_INVALID_REG', `R${r} is invalid`);
+  }
+  private readReg(r: number): Reg {
+    this.checkRegNo(r);
+    this.markRegScratched(r);
+    const reg = this.reg(r);
+    if (reg.type === 'not_init') this.fail('E_VERIFIER_UNINIT_REG', `R${r} !read_ok`);
+    return reg;
+  }
+  private checkWriteReg(r: number): void {
+    this.checkRegNo(r);
+    this.markRegScratched(r);
+    if (r === 10) this.fail('E_VERIFIER_FP_READONLY', 'frame pointer is read only');
+  }
+  private setReg(r: number, v: Reg): void {
+    this.frame.regs[r] = v;
+  }
+  /** is_pointer_value: a pointer that an unprivileged program may not expose. */
+  private isPtrValue(reg: Reg): boolean {
+    return !this.o.privileged && reg.type !== 'scalar' && reg.type !== 'not_init';
+  }
+  private unknown(): Reg {
+    return scalarReg(unknownScalar());
+  }
+
+  // ---- main loop -------------------------------------------------------------------------
+
+  init(): void {
+    const f = newFrame(0, -1, 0);
+    const pt = this.o.pt;
+    if (pt.name === 'raw') {
+      f.regs[1] = ptrReg('mem', { memSize: this.o.memSize });
+      f.regs[2] = scalarReg(scalarConst(BigInt(this.o.memSize)));
+    } else {
+      f.regs[1] = ptrReg('ctx');
+    }
+    this.cur = { frames: [f], pc: 0, parent: null };
+  }
+
+  run(): void {
+    this.init();
+    let doPrintState = false;
+    const n = this.o.prog.slotCount;
+    for (;;) {
+      if (this.pc < 0 || this.pc >= n || !this.insnAt[this.pc]) {
+        this.fail('E_VERIFIER_INTERNAL', `invalid insn idx ${this.pc} insn_cnt ${n}`);
+      }
+      const insn = this.insnAt[this.pc]!;
+      if (++this.stats.processed > this.o.maxProcessed) {
+        this.fail('E_VERIFIER_TOO_COMPLEX', `BPF program is too large. Processed ${this.stats.processed} insn`);
+      }
+      let exitPath = false;
+      if (this.o.cfg.pruneAt[this.pc]) {
+        if (this.isStateVisited(this.pc)) {
+          if (this.level > 0) {
+            if (doPrintState) this.verbose(`\nfrom ${this.prevPc} to ${this.pc}: safe\n`);
+            else this.verbose(`${this.pc}: safe\n`);
+          }
+          exitPath = true;
+        }
+      }
+      if (!exitPath) {
+        if (this.level >= 2 && doPrintState) {
+          this.verbose(`\nfrom ${this.prevPc} to ${this.pc}:${this.stateText(true)}\n`);
+          doPrintState = false;
+        }
+        if (this.level > 0) {
+          if (this.scratched()) this.printInsnState();
+          this.prevLogPos = this.log.length;
+          this.verbose(`${this.pc}: ${kernelInsnText(insn, (i) => this.mapIndexOf(i))}\n`);
+          this.prevInsnPrintPos = this.log.length - this.prevLogPos;
+          this.prevLogPos = this.log.length;
+        }
+        this.recordState();
+        const next = this.step(insn);
+        if (next === 'exit') exitPath = true;
+        else {
+          this.prevPc = this.pc;
+          this.pc = next;
+        }
+      }
+      if (exitPath) {
+        this.scratchAll();
+        this.updateBranchCounts(this.cur.parent);
+        const p = this.pending.pop();
+        if (!p) return;
+        this.cur = p.state;
+        this.prevPc = p.prev;
+        this.pc = p.pc;
+        this.jmpHist = 0;
+        if (this.level === 1) this.log = this.log.slice(0, p.logPos);
+        doPrintState = true;
+      }
+    }
+  }
+
+  private recordState(): void {
+    let list = this.statesAt.get(this.pc);
+    if (!list) this.statesAt.set(this.pc, (list = []));
+    if (list.length < this.o.statesPerPcCap) list.push(cloneState(this.cur));
+  }
+
+  private updateBranchCounts(cp: Checkpoint | null): void {
+    while (cp) {
+      cp.branches--;
+      if (cp.branches > 0) break;
+      cp = cp.state.parent;
+    }
+  }
+
+  private pushBranch(state: VState, pc: number, prev: number): void {
+    if (this.pending.length + 1 > JMP_SEQ_LIMIT) {
+      this.fail('E_VERIFIER_JMP_SEQ', `The sequence of ${this.pending.length + 1} jumps is too complex.`);
+    }
+    if (state.parent) state.parent.branches++;
+    this.pending.push({ state, pc, prev, logPos: this.log.length });
+  }
+
+  // ---- pruning ---------------------------------------------------------------------------
+
+  private stateKey(pc: number): string {
+    return this.cur.frames.map((f) => f.callsite).join(',') + '@' + pc;
+  }
+
+  private isStateVisited(pc: number): boolean {
+    const force = this.jmpHist > 40;
+    let addNew = force || (this.jmps - this.prevJmps >= 2 && this.stats.processed - this.prevInsns >= 8);
+    const key = this.stateKey(pc);
+    let list = this.explored.get(key);
+    if (!list) this.explored.set(key, (list = []));
+    let cnt = 0;
+    for (const sl of [...list]) {
+      cnt++;
+      if (sl.branches > 0) {
+        if (this.statesEqual(sl.state, this.cur, 'exact')) {
+          this.verbose(`infinite loop detected at insn ${pc}\n`);
+          this.fail('E_VERIFIER_INFINITE_LOOP', `infinite loop detected at insn ${pc}`);
+        }
+        if (!force && this.jmps - this.prevJmps < 20 && this.stats.processed - this.prevInsns < 100) addNew = false;
+      } else if (this.statesEqual(sl.state, this.cur, 'not_exact')) {
+        sl.hit++;
+        return true;
+      }
+      if (addNew) sl.miss++;
+      if (sl.miss > sl.hit * 3 + 3) {
+        const i = list.indexOf(sl);
+        if (i >= 0) list.splice(i, 1);
+      }
+    }
+    if (cnt > this.stats.maxStatesPerInsn) this.stats.maxStatesPerInsn = cnt;
+    if (!this.o.privileged && cnt > 64) return false;
+    if (!addNew) return false;
+    this.stats.totalStates++;
+    this.stats.peakStates++;
+    this.prevJmps = this.jmps;
+    this.prevInsns = this.stats.processed;
+    const copy = cloneState(this.cur);
+    copy.pc = pc;
+    const cp: Checkpoint = { state: copy, pc, branches: 1, hit: 0, miss: 0, key };
+    copy.parent = this.cur.parent;
+    this.cur.parent = cp;
+    this.jmpHist = 0;
+    list.unshift(cp);
+    return false;
+  }
+
+  /** Registers live (and precision-relevant) in frame `fi` of a state at `pc`. */
+  private masks(st: VState, fi: number, pc: number): [number, number] {
+    const { liveIn, preciseIn } = this.o.cfg;
+    if (fi === st.frames.length - 1) return [liveIn[pc]!, preciseIn[pc]!];
+    const ret = st.frames[fi + 1]!.callsite + 1;
+    const keep = 0x7c0;
+    return [(liveIn[ret] ?? 0xffff) & keep, (preciseIn[ret] ?? 0xffff) & keep];
+  }
+
+  statesEqual(old: VState, cur: VState, mode: Mode): boolean {
+    if (old.frames.length !== cur.frames.length) return false;
+    const idmap = new IdMap();
+    for (let fi = 0; fi < old.frames.length; fi++) {
+      const fo = old.frames[fi]!;
+      const fc = cur.frames[fi]!;
+      if (fo.callsite !== fc.callsite) return false;
+      const [live, precise] = this.masks(cur, fi, this.pc);
+      for (let r = 0; r < 11; r++) {
+        if (mode !== 'exact' && !(live & (1 << r))) continue;
+        if (!this.regsafe(fo.regs[r]!, fc.regs[r]!, mode, (precise & (1 << r)) !== 0, idmap)) return false;
+      }
+      if (!this.stacksafe(fo, fc, mode, idmap)) return false;
+    }
+    return true;
+  }
+
+  private regsafe(o: Reg, c: Reg, mode: Mode, precise: boolean, idmap: IdMap): boolean {
+    if (mode === 'exact') {
+      return o.type === c.type && o.off === c.off && o.range === c.range && o.mapIdx === c.mapIdx &&
+        o.memSize === c.memSize && o.frameno === c.frameno && scalarEq(o.v, c.v) &&
+        (o.type === 'scalar' ? idmap.checkScalar(o.id, c.id) : idmap.check(o.id, c.id));
+    }
+    if (o.type === 'not_init') return true;
+    if (o.type !== c.type) return false;
+    switch (o.type) {
+      case 'scalar':
+        if (!precise) return true;
+        return scalarWithin(o.v, c.v) && idmap.checkScalar(o.id, c.id);
+      case 'map_value': case 'map_value_or_null': case 'mem':
+        return o.off === c.off && o.mapIdx === c.mapIdx && o.memSize === c.memSize && scalarWithin(o.v, c.v) &&
+          idmap.check(o.id, c.id);
+      case 'pkt': case 'pkt_meta':
+        if (o.range > c.range) return false;
+        if (o.off !== c.off) return false;
+        if (!idmap.check(o.id, c.id)) return false;
+        return scalarWithin(o.v, c.v);
+      default:
+        return o.off === c.off && o.mapIdx === c.mapIdx && o.frameno === c.frameno && o.range === c.range &&
+          scalarEq(o.v, c.v) && idmap.check(o.id, c.id);
+    }
+  }
+
+  private stackScalar(f: FuncState, spi: number): Reg | null {
+    const t = f.slotTypes;
+    if (t[spi * 8 + 7] === STACK_SPILL) {
+      let all = true;
+      for (let j = 0; j < 8; j++) if (t[spi * 8 + j] !== STACK_SPILL) all = false;
+      const r = f.spilled[spi];
+      return all && r && r.type === 'scalar' ? r : null;
+    }
+    for (let j = 0; j < 8; j++) {
+      const b = t[spi * 8 + j];
+      if (!(b === STACK_MISC || (b === STACK_INVALID && this.o.privileged))) return null;
+    }
+    return this.unknown();
+  }
+
+  private stacksafe(o: FuncState, c: FuncState, mode: Mode, idmap: IdMap): boolean {
+    for (let i = 0; i < o.allocated; i++) {
+      const spi = i >> 3;
+      const ot = o.slotTypes[i]!;
+      const ct = c.slotTypes[i]!;
+      if (mode === 'exact') {
+        if (i >= c.allocated || ot !== ct) return false;
+      }
+      if (ot === STACK_INVALID) continue;
+      if (this.o.privileged && ot === STACK_MISC) continue;
+      if (i >= c.allocated) return false;
+      const or = this.stackScalar(o, spi);
+      const cr = this.stackScalar(c, spi);
+      if (or && cr) {
+        if (!this.regsafe(or, cr, mode, true, idmap)) return false;
+        i = spi * 8 + 7;
+        continue;
+      }
+      if (ot === STACK_MISC && ct === STACK_ZERO) continue;
+      if (ot !== ct) return false;
+      if ((i & 7) !== 7) continue;
+      if (ot === STACK_SPILL) {
+        if (!this.regsafe(o.spilled[spi]!, c.spilled[spi]!, mode, true, idmap)) return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- instructions ----------------------------------------------------------------------
+
+  private mapIndexOf(insn: Insn): number | null {
+    if (insn.op.kind !== 'lddw') return null;
+    if (insn.src === 1 || insn.src === 2 || insn.src === 5 || insn.src === 6) {
+      return insn.imm >= 0 && insn.imm < this.o.maps.length ? insn.imm : null;
+    }
+    return null;
+  }
+
+  /** Executes one instruction; returns the next pc or 'exit' when the path ends. */
+  private step(insn: Insn): number | 'exit' {
+    const op = insn.op;
+    const pc = this.pc;
+    switch (op.kind) {
+      case 'alu': case 'neg': case 'mov': case 'movsx': case 'end':
+        this.checkAlu(insn);
+        return pc + 1;
+      case 'lddw':
+        this.checkLddw(insn);
+        return pc + 2;
+      case 'ldx': case 'ldxs': {
+        const src = this.readReg(insn.src);
+        void src;
+        this.checkWriteReg(insn.dst);
+        this.checkMemAccess(insn.src, insn.off, op.size, 'read', insn.dst, op.kind === 'ldxs');
+        return pc + 1;
+      }
+      case 'stx': {
+        this.readReg(insn.src);
+        this.readReg(insn.dst);
+        this.checkMemAccess(insn.dst, insn.off, op.size, 'write', insn.src, false);
+        return pc + 1;
+      }
+      case 'st': {
+        const d = this.readReg(insn.dst);
+        if (d.type === 'ctx') this.fail('E_VERIFIER_CTX_ACCESS', `BPF_ST stores into R${insn.dst} ctx is not allowed`);
+        this.checkMemAccess(insn.dst, insn.off, op.size, 'write', -1, false, insn.imm);
+        return pc + 1;
+      }
+      case 'atomic':
+        this.checkAtomic(insn);
+        return pc + 1;
+      case 'ja':
+        this.jmps++;
+        return pc + 1 + insn.off;
+      case 'ja32':
+        this.jmps++;
+        return pc + 1 + insn.imm;
+      case 'jcond':
+        this.jmps++;
+        this.jmpHist++;
+        return this.checkCondJmp(insn);
+      case 'call_helper':
+        this.jmps++;
+        this.checkHelperCall(insn);
+        return pc + 1;
+      case 'call_local':
+        this.jmps++;
+        return this.checkLocalCall(insn);
+      case 'exit':
+        this.jmps++;
+        return this.checkExit();
+      case 'ld_abs': case 'ld_ind':
+        this.checkLdAbs(insn);
+        return pc + 1;
+      case 'call_kfunc':
+        this.fail('E_VERIFIER_UNSUPPORTED', 'calling kernel functions is not supported');
+        break;
+      case 'callx':
+        this.fail('E_VERIFIER_UNKNOWN_OPCODE', `unknown opcode ${op.opcode.toString(16).padStart(2, '0')}`);
+        break;
+    }
+    this.fail('E_VERIFIER_INTERNAL', `unhandled instruction ${op.name}`);
+  }
+
+  // ---- ALU ---------------------------------------------------------------------------------
+
+  private checkAlu(insn: Insn): void {
+    const op = insn.op;
+    const is64 = op.width === 64;
+    const d = insn.dst;
+    if (op.kind === 'neg' || op.kind === 'end') {
+      const r = this.readReg(d);
+      if (this.isPtrValue(r)) this.fail('E_VERIFIER_PTR_ARITH', `R${d} pointer arithmetic prohibited`);
+      this.checkWriteReg(d);
+      if (r.type !== 'scalar') {
+        this.setReg(d, this.unknown());
+        return;
+      }
+      const v = op.kind === 'neg' ? scalarNeg(r.v, is64) : scalarByteSwap(r.v, op.op as 'le' | 'be' | 'bswap', (op.size * 8) as 16 | 32 | 64);
+      this.setReg(d, scalarReg(v));
+      return;
+    }
+    if (op.kind === 'mov' || op.kind === 'movsx') {
+      if (op.usesSrcReg) {
+        const s = this.readReg(insn.src);
+        this.checkWriteReg(d);
+        if (op.kind === 'movsx') {
+          if (s.type !== 'scalar') {
+            if (this.isPtrValue(s)) this.fail('E_VERIFIER_PTR_LEAK', `R${insn.src} sign-extension part of pointer`);
+            this.setReg(d, this.unknown());
+            return;
+          }
+          this.setReg(d, scalarReg(scalarSext(s.v, (op.size * 8) as 8 | 16 | 32, is64)));
+          return;
+        }
+        if (is64) {
+          if (s.type === 'scalar' && s.id === 0 && scalarConstValue(s.v) === null) s.id = ++this.idGen;
+          this.setReg(d, cloneReg(s));
+          return;
+        }
+        if (s.type !== 'scalar') {
+          if (this.isPtrValue(s)) this.fail('E_VERIFIER_PTR_LEAK', `R${insn.src} partial copy of pointer`);
+          this.setReg(d, scalarReg(scalarOfSize(4, false)));
+          return;
+        }
+        const fits32 = s.v.umax <= 0xffffffffn;
+        if (fits32 && s.id === 0 && scalarConstValue(s.v) === null) s.id = ++this.idGen;
+        const nr = scalarReg(scalarZext32(s.v));
+        nr.id = fits32 ? s.id : 0;
+        this.setReg(d, nr);
+        return;
+      }
+      this.checkWriteReg(d);
+      this.setReg(d, scalarReg(scalarConst(is64 ? BigInt(insn.imm) : BigInt(insn.imm >>> 0))));
+      return;
+    }
+    // Binary ALU.
+    const name = op.op as ScalarAluOp;
+    if (!op.usesSrcReg) {
+      if ((name === 'div' || name === 'mod' || name === 'sdiv' || name === 'smod') && insn.imm === 0) {
+        this.fail('E_VERIFIER_DIV_BY_ZERO', 'div by zero');
+      }
+      if ((name === 'lsh' || name === 'rsh' || name === 'arsh') && (insn.imm < 0 || insn.imm >= op.width)) {
+        this.fail('E_VERIFIER_BAD_SHIFT', `invalid shift ${insn.imm}`);
+      }
+    }
+    let src: Reg;
+    if (op.usesSrcReg) src = this.readReg(insn.src);
+    else src = scalarReg(scalarConst(BigInt(insn.imm)));
+    const dst = this.readReg(d);
+    this.checkWriteReg(d);
+    const opStr = ALU_STR[name] ?? name;
+    if (src.type !== 'scalar') {
+      if (dst.type !== 'scalar') {
+        if (name === 'sub' && this.o.privileged) {
+          this.setReg(d, this.unknown());
+          return;
+        }
+        this.fail('E_VERIFIER_PTR_ARITH', `R${d} pointer ${opStr} pointer prohibited`);
+      }
+      this.setReg(d, this.ptrArith(insn, src, dst, true));
+      return;
+    }
+    if (dst.type !== 'scalar') {
+      this.setReg(d, this.ptrArith(insn, dst, src, false));
+      return;
+    }
+    const v = scalarAlu(name, dst.v, src.v, is64);
+    this.setReg(d, scalarReg(v));
+  }
+
+  /** adjust_ptr_min_max_vals: pointer +/- scalar. */
+  private ptrArith(insn: Insn, ptr: Reg, off: Reg, scalarIsDst: boolean): Reg {
+    const op = insn.op;
+    const d = insn.dst;
+    const name = op.op;
+    const opStr = ALU_STR[name] ?? name;
+    if (op.width !== 64) {
+      if (name === 'sub' && this.o.privileged) return this.unknown();
+      this.fail('E_VERIFIER_PTR_ARITH', `R${d} 32-bit pointer arithmetic prohibited`);
+    }
+    if (ptr.type === 'map_value_or_null') {
+      this.fail('E_VERIFIER_PTR_ARITH', `R${d} pointer arithmetic on ${regTypeStr(ptr.type)} prohibited, null-check it first`);
+    }
+    const known = scalarConstValue(off.v);
+    const ok = ['ctx', 'map_value', 'fp', 'pkt', 'pkt_meta', 'mem'].includes(ptr.type) ||
+      (ptr.type === 'map_ptr' && known === 0n && name === 'add');
+    if (!ok) this.fail('E_VERIFIER_PTR_ARITH', `R${d} pointer arithmetic on ${regTypeStr(ptr.type)} prohibited`);
+    this.saneOffset(off, ptr.type);
+    this.saneOffset(ptr, ptr.type);
+    const res = cloneReg(ptr);
+    const smin = off.v.smin;
+    switch (name) {
+      case 'add': {
+        if (known !== null && fitsS32(BigInt(ptr.off) + BigInt.asIntN(64, known))) {
+          res.off = ptr.off + Number(BigInt.asIntN(64, known));
+          break;
+        }
+        this.unprivVarCheck(ptr, off, d);
+        res.v = scalarAlu('add', ptr.v, off.v, true);
+        if (isPktPointer(ptr)) {
+          res.id = ++this.idGen;
+          res.range = 0;
+        }
+        break;
+      }
+      case 'sub': {
+        if (scalarIsDst) this.fail('E_VERIFIER_PTR_ARITH', `R${d} tried to subtract pointer from scalar`);
+        if (ptr.type === 'fp') this.fail('E_VERIFIER_PTR_ARITH', `R${d} subtraction from stack pointer prohibited`);
+        if (known !== null && fitsS32(BigInt(ptr.off) - BigInt.asIntN(64, known))) {
+          res.off = ptr.off - Number(BigInt.asIntN(64, known));
+          break;
+        }
+        this.unprivVarCheck(ptr, off, d);
+        res.v = scalarAlu('sub', ptr.v, off.v, true);
+        if (isPktPointer(ptr)) {
+          res.id = ++this.idGen;
+          if (smin < 0n) res.range = 0;
+        }
+        break;
+      }
+      case 'and': case 'or': case 'xor':
+        this.fail('E_VERIFIER_PTR_ARITH', `R${d} bitwise operator ${opStr} on pointer prohibited`);
+        break;
+      default:
+        this.fail('E_VERIFIER_PTR_ARITH', `R${d} pointer arithmetic with ${opStr} operator prohibited`);
+    }
+    this.saneOffset(res, ptr.type);
+    return res;
+  }
+
+  private unprivVarCheck(ptr: Reg, off: Reg, d: number): void {
+    if (this.o.privileged) return;
+    if (off.v.smin < 0n && off.v.smax >= 0n) {
+      this.fail('E_VERIFIER_PTR_ARITH', `R${d} has unknown scalar with mixed signed bounds, pointer arithmetic with it prohibited for !root`);
+    }
+    if (ptr.type === 'fp') {
+      this.fail('E_VERIFIER_PTR_ARITH', `R${d} variable stack access prohibited for !root, var_off=${tnumStr(off.v)} off=${ptr.off}`);
+    }
+  }
+
+  /** check_reg_sane_offset */
+  private saneOffset(reg: Reg, t: RegType): void {
+    const tn = regTypeStr(t);
+    const c = scalarConstValue(reg.v);
+    if (c !== null) {
+      const val = BigInt.asIntN(64, c);
+      if (val >= BigInt(MAX_VAR_OFF) || val <= -BigInt(MAX_VAR_OFF)) {
+        this.fail('E_VERIFIER_PTR_ARITH', `math between ${tn} pointer and ${val} is not allowed`);
+      }
+    }
+    if (reg.off >= MAX_VAR_OFF || reg.off <= -MAX_VAR_OFF) {
+      this.fail('E_VERIFIER_PTR_ARITH', `${tn} pointer offset ${reg.off} is not allowed`);
+    }
+    if (reg.v.smin === S64_MIN) {
+      this.fail('E_VERIFIER_PTR_ARITH', `math between ${tn} pointer and register with unbounded min value is not allowed`);
+    }
+    if (reg.v.smin >= BigInt(MAX_VAR_OFF) || reg.v.smin <= -BigInt(MAX_VAR_OFF)) {
+      this.fail('E_VERIFIER_PTR_ARITH', `value ${reg.v.smin} makes ${tn} pointer be out of bounds`);
+    }
+  }
+
+  // ---- lddw ------------------------------------------------------------------------------
+
+  private checkLddw(insn: Insn): void {
+    this.checkWriteReg(insn.dst);
+    switch (insn.src) {
+      case 0:
+        this.setReg(insn.dst, scalarReg(scalarConst((BigInt(insn.imm2 >>> 0) << 32n) | BigInt(insn.imm >>> 0))));
+        return;
+      case 1: case 5: case 2: case 6: {
+        const m = this.mapIndexOf(insn);
+        if (m === null) {
+          if (insn.src === 1 || insn.src === 2) this.fail('E_VERIFIER_MAP_FD', `fd ${insn.imm} is not pointing to valid bpf_map`);
+          this.fail('E_VERIFIER_MAP_FD', `map index ${insn.imm} is out of range (${this.o.maps.length} maps)`);
+        }
+        if (insn.src === 1 || insn.src === 5) {
+          this.setReg(insn.dst, ptrReg('map_ptr', { mapIdx: m }));
+          return;
+        }
+        const def = this.o.maps[m]!;
+        const off = insn.imm2 >>> 0;
+        if (def.type !== 'array' || def.maxEntries !== 1) {
+          this.fail('E_VERIFIER_MAP_FD', 'direct value access on map is not supported (needs an array map with one entry)');
+        }
+        if (off >= def.valueSize) {
+          this.fail('E_VERIFIER_MAP_FD', `invalid access to map value pointer, value_size=${def.valueSize} off=${off}`);
+        }
+        this.setReg(insn.dst, ptrReg('map_value', { mapIdx: m, off }));
+        return;
+      }
+      default:
+        this.fail('E_VERIFIER_UNSUPPORTED', `lddw with src_reg=${insn.src} (BTF variables, function pointers) is not supported`);
+    }
+  }
+
+  // ---- memory ------------------------------------------------------------------------------
+
+  /** check_mem_access. `valueReg` is the loaded/stored register (-1: immediate store `imm`). */
+  private checkMemAccess(regno: number, insnOff: number, size: number, t: 'read' | 'write', valueReg: number, sx: boolean, imm = 0): void {
+    const reg = this.reg(regno);
+    // Alignment: only the stack is strict on this (x86-like) target.
+    if (reg.type === 'fp' && size > 1) {
+      const c = scalarConstValue(reg.v);
+      const total = c !== null ? BigInt.asIntN(64, c) + BigInt(reg.off + insnOff) : null;
+      if (total !== null && total % BigInt(size) !== 0n) {
+        this.fail('E_VERIFIER_STACK_ALIGN', `misaligned stack access off ${tnumStr(reg.v)}+${reg.off}+${insnOff} size ${size}`);
+      }
+    }
+    const off = insnOff + reg.off;
+    const valueR = valueReg >= 0 ? this.reg(valueReg) : null;
+    switch (reg.type) {
+      case 'map_value': {
+        if (t === 'write' && valueR && this.isPtrValue(valueR)) this.fail('E_VERIFIER_PTR_LEAK', `R${valueReg} leaks addr into map`);
+        this.checkRegion(regno, off, size, this.o.maps[reg.mapIdx]!.valueSize, 'E_VERIFIER_MAP_ACCESS');
+        if (t === 'read') this.loadResult(valueReg, size, sx, this.unknown());
+        return;
+      }
+      case 'mem': {
+        if (t === 'write' && valueR && this.isPtrValue(valueR)) this.fail('E_VERIFIER_PTR_LEAK', `R${valueReg} leaks addr into mem`);
+        this.checkRegion(regno, off, size, reg.memSize, 'E_VERIFIER_MEM_ACCESS');
+        if (t === 'read') this.loadResult(valueReg, size, sx, this.unknown());
+        return;
+      }
+      case 'ctx': {
+        if (t === 'write' && valueR && this.isPtrValue(valueR)) this.fail('E_VERIFIER_PTR_LEAK', `R${valueReg} leaks addr into ctx`);
+        if (reg.off) this.fail('E_VERIFIER_CTX_MODIFIED', `dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`);
+        if (scalarConstValue(reg.v) !== 0n) {
+          this.fail('E_VERIFIER_CTX_MODIFIED', `variable ctx access var_off=${tnumStr(reg.v)} disallowed`);
+        }
+        const f = ctxAccess(this.o.pt, off, size, t === 'write');
+        if (!f) this.fail('E_VERIFIER_CTX_ACCESS', `invalid bpf_context access off=${off} size=${size}`);
+        if (t === 'read') {
+          if (f.kind === 'scalar') this.loadResult(valueReg, size, sx, this.unknown());
+          else this.setReg(valueReg, ptrReg(f.kind));
+        }
+        return;
+      }
+      case 'fp': {
+        this.checkStackBounds(regno, off, size, t, ' ');
+        if (t === 'write') this.stackWrite(regno, off, size, valueReg, imm);
+        else this.stackRead(regno, off, size, valueReg, sx);
+        return;
+      }
+      case 'pkt': case 'pkt_meta': {
+        if (t === 'write' && valueR && this.isPtrValue(valueR)) this.fail('E_VERIFIER_PTR_LEAK', `R${valueReg} leaks addr into packet`);
+        this.checkPacket(regno, off, size);
+        if (t === 'read') this.loadResult(valueReg, size, sx, this.unknown());
+        return;
+      }
+      default:
+        this.fail('E_VERIFIER_INVALID_MEM_ACCESS', `R${regno} invalid mem access '${regTypeStr(reg.type)}'`);
+    }
+  }
+
+  private loadResult(valueReg: number, size: number, sx: boolean, r: Reg): void {
+    if (valueReg < 0) return;
+    if (r.type === 'scalar' && size < 8) r = scalarReg(scalarTruncate(r.v, size as 1 | 2 | 4, sx));
+    else if (r.type === 'scalar' && sx) r = scalarReg(scalarTruncate(r.v, 8, true));
+    this.setReg(valueReg, r);
+  }
+
+  /** check_mem_region_access with __check_mem_access's messages. */
+  private checkRegion(regno: number, off: number, size: number, memSize: number, code: string, zeroOk = false): void {
+    const reg = this.reg(regno);
+    const smin = reg.v.smin;
+    if (smin < 0n && (smin === S64_MIN || !fitsS32(BigInt(off) + smin) || smin + BigInt(off) < 0n)) {
+      this.fail(code, `R${regno} min value is negative, either use unsigned index or do a if (index >=0) check.`);
+    }
+    const lo = this.memAccessMsg(regno, Number(smin) + off, size, memSize, zeroOk);
+    if (lo) this.fail(code, `${lo}\nR${regno} min value is outside of the allowed memory range`);
+    if (reg.v.umax >= BigInt(MAX_VAR_OFF)) {
+      this.fail(code, `R${regno} unbounded memory access, make sure to bounds check any such access`);
+    }
+    const hi = this.memAccessMsg(regno, Number(reg.v.umax) + off, size, memSize, zeroOk);
+    if (hi) this.fail(code, `${hi}\nR${regno} max value is outside of the allowed memory range`);
+  }
+
+  private memAccessMsg(regno: number, off: number, size: number, memSize: number, zeroOk: boolean): string | null {
+    const sizeOk = size > 0 || (size === 0 && zeroOk);
+    if (off >= 0 && sizeOk && off + size <= memSize) return null;
+    const reg = this.reg(regno);
+    switch (reg.type) {
+      case 'map_value':
+        return `invalid access to map value, value_size=${memSize} off=${off} size=${size}`;
+      case 'pkt': case 'pkt_meta': case 'pkt_end':
+        return `invalid access to packet, off=${off} size=${size}, R${regno}(id=${reg.id},off=${off},r=${memSize})`;
+      default:
+        return `invalid access to memory, mem_size=${memSize >>> 0} off=${off} size=${size}`;
+    }
+  }
+
+  private checkPacket(regno: number, off: number, size: number, zeroOk = false): void {
+    const reg = this.reg(regno);
+    if (reg.v.smin < 0n) {
+      this.fail('E_VERIFIER_PKT_ACCESS', `R${regno} min value is negative, either use unsigned index or do a if (index >=0) check.`);
+    }
+    const msg = reg.range < 0 ? '' : this.memAccessMsg(regno, off, size, reg.range, zeroOk);
+    if (msg !== null) {
+      this.fail('E_VERIFIER_PKT_ACCESS', `${msg ? msg + '\n' : ''}R${regno} offset is outside of the packet`);
+    }
+  }
+
+  private checkStackBounds(regno: number, off: number, size: number, t: 'read' | 'write' | 'helper', _s: string): { min: number; max: number } {
+    const reg = this.reg(regno);
+    const extra = t === 'helper' ? ' indirect access to' : t === 'read' ? ' read from' : ' write to';
+    const f = this.cur.frames[reg.frameno]!;
+    let minOff: number;
+    let maxOff: number;
+    const c = scalarConstValue(reg.v);
+    if (c !== null) {
+      minOff = Number(BigInt.asIntN(64, c)) + off;
+      maxOff = minOff + size;
+    } else {
+      if (reg.v.smax >= BigInt(MAX_VAR_OFF) || reg.v.smin <= -BigInt(MAX_VAR_OFF)) {
+        this.fail('E_VERIFIER_STACK_BOUNDS', `invalid unbounded variable-offset${extra} stack R${regno}`);
+      }
+      minOff = Number(reg.v.smin) + off;
+      maxOff = Number(reg.v.smax) + off + size;
+    }
+    const minValid = t === 'write' || this.o.privileged ? -MAX_STACK : -f.allocated;
+    const bad = minOff < minValid || minOff > -1 || maxOff > 0;
+    if (bad) {
+      if (c !== null) this.fail('E_VERIFIER_STACK_BOUNDS', `invalid${extra} stack R${regno} off=${off} size=${size}`);
+      this.fail('E_VERIFIER_STACK_BOUNDS', `invalid variable-offset${extra} stack R${regno} var_off=${tnumStr(reg.v)} off=${off} size=${size}`);
+    }
+    const need = Math.ceil(-minOff / 8) * 8;
+    if (f.allocated < need) f.allocated = need;
+    const sp = f.subprog;
+    const k = this.o.cfg.subprogOf[sp] ?? 0;
+    if ((this.stats.stackDepth[k] ?? 0) < need) this.stats.stackDepth[k] = need;
+    return { min: minOff, max: maxOff };
+  }
+
+  private stackWrite(regno: number, off: number, size: number, valueReg: number, imm: number): void {
+    const ptr = this.reg(regno);
+    const f = this.cur.frames[ptr.frameno]!;
+    const c = scalarConstValue(ptr.v);
+    const value = valueReg >= 0 ? this.reg(valueReg) : null;
+    if (c === null) {
+      // Variable-offset write: every byte it may touch becomes misc (zero if writing zero).
+      const lo = Number(ptr.v.smin) + off;
+      const hi = Number(ptr.v.smax) + off + size;
+      const zero = value ? scalarConstValue(value.v) === 0n && value.type === 'scalar' : imm === 0;
+      for (let o = lo; o < hi; o++) {
+        const b = -o - 1;
+        const spi = b >> 3;
+        if (f.slotTypes[spi * 8 + 7] === STACK_SPILL) for (let j = 0; j < 8; j++) f.slotTypes[spi * 8 + j] = STACK_MISC;
+        f.slotTypes[b] = zero ? STACK_ZERO : STACK_MISC;
+        this.markStackScratched(spi);
+      }
+      return;
+    }
+    const absOff = Number(BigInt.asIntN(64, c)) + off;
+    const slot = -absOff - 1;
+    const spi = slot >> 3;
+    this.markStackScratched(spi);
+    const st = f.slotTypes;
+    if (!this.o.privileged && st[spi * 8 + 7] === STACK_SPILL && f.spilled[spi]?.type !== 'scalar' && size !== 8) {
+      this.fail('E_VERIFIER_SPILL', 'attempt to corrupt spilled pointer on stack');
+    }
+    const aligned = absOff % 8 === 0;
+    if (value && aligned && value.type === 'scalar' && this.o.privileged) {
+      const fits = bitWidth(value.v) <= size * 8;
+      if (fits && value.id === 0 && scalarConstValue(value.v) === null) value.id = ++this.idGen;
+      const saved = cloneReg(value);
+      if (!fits) saved.id = 0;
+      this.saveSpill(f, spi, saved, size);
+      return;
+    }
+    if (!value && aligned && imm !== 0 && this.o.privileged) {
+      this.saveSpill(f, spi, scalarReg(scalarConst(BigInt(imm))), size);
+      return;
+    }
+    if (value && value.type !== 'scalar') {
+      if (size !== 8) this.fail('E_VERIFIER_SPILL', 'invalid size of register spill');
+      if (ptr.frameno !== this.cur.frames.length - 1 && value.type === 'fp') {
+        this.fail('E_VERIFIER_SPILL', 'cannot spill pointers to stack into stack frame of the caller');
+      }
+      this.saveSpill(f, spi, cloneReg(value), size);
+      return;
+    }
+    // Plain data write: destroys any spill in the slot.
+    if (st[spi * 8 + 7] === STACK_SPILL) {
+      for (let j = 0; j < 8; j++) if (st[spi * 8 + j] === STACK_SPILL) st[spi * 8 + j] = STACK_MISC;
+    }
+    const zero = value ? scalarConstValue(value.v) === 0n : imm === 0;
+    for (let i = 0; i < size; i++) st[spi * 8 + ((slot - i) & 7)] = zero ? STACK_ZERO : STACK_MISC;
+  }
+
+  private saveSpill(f: FuncState, spi: number, reg: Reg, size: number): void {
+    f.spilled[spi] = reg;
+    const st = f.slotTypes;
+    let i = 8;
+    for (; i > 8 - size; i--) st[spi * 8 + i - 1] = STACK_SPILL;
+    for (; i > 0; i--) {
+      const b = spi * 8 + i - 1;
+      if (st[b] === STACK_ZERO) continue;
+      if (st[b] === STACK_INVALID && this.o.privileged) continue;
+      st[b] = STACK_MISC;
+    }
+  }
+
+  private stackRead(regno: number, off: number, size: number, dst: number, sx: boolean): void {
+    const ptr = this.reg(regno);
+    const f = this.cur.frames[ptr.frameno]!;
+    const c = scalarConstValue(ptr.v);
+    const st = f.slotTypes;
+    if (c === null) {
+      const lo = Number(ptr.v.smin) + off;
+      const hi = Number(ptr.v.smax) + off + size;
+      for (let o = lo; o < hi; o++) {
+        const b = -o - 1;
+        const ty = st[b];
+        if (ty === STACK_MISC || ty === STACK_ZERO || ty === STACK_SPILL || (ty === STACK_INVALID && this.o.privileged)) continue;
+        this.fail('E_VERIFIER_STACK_UNINIT', `invalid variable-offset read from stack R${regno} var_off=${tnumStr(ptr.v)} off=${off} size=${size}`);
+      }
+      if (dst >= 0) this.loadResult(dst, size, sx, this.unknown());
+      return;
+    }
+    const absOff = Number(BigInt.asIntN(64, c)) + off;
+    const slot = -absOff - 1;
+    const spi = slot >> 3;
+    this.markStackScratched(spi);
+    if (st[spi * 8 + 7] === STACK_SPILL) {
+      let spillSize = 1;
+      for (let i = 7; i > 0 && st[spi * 8 + i - 1] === STACK_SPILL; i--) spillSize++;
+      const sr = f.spilled[spi]!;
+      if (size !== 8 || spillSize !== 8) {
+        if (sr.type !== 'scalar') this.fail('E_VERIFIER_SPILL', 'invalid size of register fill');
+        if (dst < 0) return;
+        if (size <= spillSize && absOff % 8 === 0) {
+          if (this.o.privileged && size === 4 && spillSize === 4 && bitWidth(sr.v) <= 32 && sr.id === 0 && scalarConstValue(sr.v) === null) {
+            sr.id = ++this.idGen;
+          }
+          const r = cloneReg(sr);
+          if (bitWidth(sr.v) > size * 8) r.id = 0;
+          this.loadResult(dst, size, sx, r);
+          return;
+        }
+        let spillCnt = 0;
+        let zeroCnt = 0;
+        for (let i = 0; i < size; i++) {
+          const ty = st[spi * 8 + ((slot - i) & 7)];
+          if (ty === STACK_SPILL) spillCnt++;
+          else if (ty === STACK_ZERO) zeroCnt++;
+          else if (ty === STACK_MISC || (ty === STACK_INVALID && this.o.privileged)) continue;
+          else this.fail('E_VERIFIER_STACK_UNINIT', `invalid read from stack off ${absOff}+${i} size ${size}`);
+        }
+        if ((spillCnt === size && scalarConstValue(sr.v) === 0n) || zeroCnt === size) {
+          this.setReg(dst, scalarReg(scalarConst(0n)));
+        } else {
+          this.loadResult(dst, size, sx, this.unknown());
+        }
+        return;
+      }
+      if (dst >= 0) {
+        this.loadResult(dst, size, sx, cloneReg(sr));
+      } else if (this.isPtrValue(sr)) {
+        this.fail('E_VERIFIER_PTR_LEAK', `leaking pointer from stack off ${absOff}`);
+      }
+      return;
+    }
+    let zeros = 0;
+    for (let i = 0; i < size; i++) {
+      const ty = st[spi * 8 + ((slot - i) & 7)];
+      if (ty === STACK_MISC) continue;
+      if (ty === STACK_ZERO) {
+        zeros++;
+        continue;
+      }
+      if (ty === STACK_INVALID && this.o.privileged) continue;
+      this.fail('E_VERIFIER_STACK_UNINIT', `invalid read from stack off ${absOff}+${i} size ${size}`);
+    }
+    if (dst >= 0) {
+      if (zeros === size) this.setReg(dst, scalarReg(scalarConst(0n)));
+      else this.loadResult(dst, size, sx, this.unknown());
+    }
+  }
+
+  // ---- atomics -----------------------------------------------------------------------------
+
+  private checkAtomic(insn: Insn): void {
+    const op = insn.op;
+    this.readReg(insn.src);
+    const d = this.readReg(insn.dst);
+    if (op.op === 'cmpxchg') this.readReg(0);
+    const src = this.reg(insn.src);
+    if (this.isPtrValue(src)) this.fail('E_VERIFIER_PTR_LEAK', `R${insn.src} leaks addr into mem`);
+    if (d.type === 'ctx' || d.type === 'pkt' || d.type === 'pkt_meta') {
+      this.fail('E_VERIFIER_INVALID_MEM_ACCESS', `BPF_ATOMIC stores into R${insn.dst} ${regTypeStr(d.type)} is not allowed`);
+    }
+    const fetch = op.op.startsWith('fetch_') || op.op === 'xchg' || op.op === 'cmpxchg';
+    const loadReg = op.op === 'cmpxchg' ? 0 : fetch ? insn.src : -1;
+    if (loadReg >= 0) this.checkWriteReg(loadReg);
+    this.checkMemAccess(insn.dst, insn.off, op.size, 'read', loadReg, false);
+    this.checkMemAccess(insn.dst, insn.off, op.size, 'write', -1, false, 1);
+    if (loadReg >= 0) {
+      const r = this.reg(loadReg);
+      if (r.type !== 'scalar') this.setReg(loadReg, this.unknown());
+      if (op.size === 4) this.setReg(loadReg, scalarReg(scalarOfSize(4, false)));
+    }
+  }
+
+  // ---- jumps -------------------------------------------------------------------------------
+
+  private checkCondJmp(insn: Insn): number {
+    const op = insn.op;
+    const pc = this.pc;
+    const is64 = op.width === 64;
+    const jop = op.op as ScalarJmpOp;
+    const dst = this.readReg(insn.dst);
+    let src: Reg;
+    if (op.usesSrcReg) {
+      src = this.readReg(insn.src);
+      if (!(isPktAny(dst) && isPktAny(src)) && this.isPtrValue(src)) {
+        this.fail('E_VERIFIER_PTR_COMPARISON', `R${insn.src} pointer comparison prohibited`);
+      }
+    } else {
+      src = scalarReg(scalarConst(BigInt(insn.imm)));
+    }
+    const pred = this.branchTaken(dst, src, jop, is64);
+    const target = jumpTarget(insn, pc)!;
+    if (pred === 1) {
+      this.printInsnStateIfLogging();
+      return target;
+    }
+    if (pred === 0) {
+      this.printInsnStateIfLogging();
+      return pc + 1;
+    }
+    const other = cloneState(this.cur);
+    const oregs = other.frames[other.frames.length - 1]!.regs;
+    let thisDead = false;
+    let otherDead = false;
+    if (dst.type === 'scalar' && src.type === 'scalar') {
+      const osrc = op.usesSrcReg ? oregs[insn.src]! : scalarReg(src.v);
+      const t = scalarRefine(jop, oregs[insn.dst]!.v, osrc.v, is64, true);
+      const f = scalarRefine(jop, dst.v, src.v, is64, false);
+      if (t) {
+        oregs[insn.dst]!.v = t[0];
+        if (op.usesSrcReg) oregs[insn.src]!.v = t[1];
+        syncLinked(other, oregs[insn.dst]!);
+        if (op.usesSrcReg) syncLinked(other, oregs[insn.src]!);
+      } else otherDead = true;
+      if (f) {
+        dst.v = f[0];
+        if (op.usesSrcReg) src.v = f[1];
+        syncLinked(this.cur, dst);
+        if (op.usesSrcReg) syncLinked(this.cur, src);
+      } else thisDead = true;
+    }
+    if (is64 && !op.usesSrcReg && insn.imm === 0 && (jop === 'jeq' || jop === 'jne') && dst.type === 'map_value_or_null') {
+      const id = dst.id;
+      markPtrOrNull(this.cur, id, jop === 'jne');
+      markPtrOrNull(other, id, jop === 'jeq');
+    } else if (!this.matchPktPointers(insn, dst, src, this.cur, other, oregs) && this.isPtrValue(dst)) {
+      this.fail('E_VERIFIER_PTR_COMPARISON', `R${insn.dst} pointer comparison prohibited`);
+    }
+    if (thisDead && otherDead) {
+      this.printInsnStateIfLogging();
+      return pc + 1;
+    }
+    if (thisDead) {
+      this.cur = other;
+      this.printInsnStateIfLogging();
+      return target;
+    }
+    if (!otherDead) this.pushBranch(other, target, pc);
+    this.printInsnStateIfLogging();
+    return pc + 1;
+  }
+
+  private printInsnStateIfLogging(): void {
+    if (this.level > 0) this.printInsnState();
+  }
+
+  private branchTaken(a: Reg, b: Reg, op: ScalarJmpOp, is64: boolean): 1 | 0 | -1 {
+    if (isPktAny(a) && isPktAny(b) && is64) return -1;
+    if (a.type !== 'scalar' || b.type !== 'scalar') {
+      let p = a;
+      let s = b;
+      let o = op;
+      if (!(s.type === 'scalar' && scalarConstValue(s.v) !== null)) {
+        o = FLIP[op]!;
+        [p, s] = [s, p];
+      }
+      if (s.type !== 'scalar' || scalarConstValue(s.v) === null) return -1;
+      if (!(p.type === 'map_value' || p.type === 'map_ptr' || p.type === 'mem')) return -1;
+      const v = scalarConstValue(s.v)!;
+      if ((is64 ? v : v & 0xffffffffn) !== 0n) return -1;
+      return o === 'jeq' ? 0 : o === 'jne' ? 1 : -1;
+    }
+    return scalarBranchTaken(op, a.v, b.v, is64);
+  }
+
+  private matchPktPointers(insn: Insn, dst: Reg, src: Reg, thisB: VState, other: VState, oregs: Reg[]): boolean {
+    if (!insn.op.usesSrcReg || insn.op.width !== 64) return false;
+    let d = dst;
+    let s = src;
+    let dreg = insn.dst;
+    let opc = insn.op.op as ScalarJmpOp;
+    if (d.type === 'pkt_end' || s.type === 'pkt_meta') {
+      [d, s] = [s, d];
+      dreg = insn.src;
+      opc = FLIP[opc]!;
+    }
+    const initPkt = (r: Reg): boolean => r.type === 'pkt' && r.off === 0 && scalarConstValue(r.v) === 0n;
+    if (!((d.type === 'pkt' && s.type === 'pkt_end') || (d.type === 'pkt_meta' && initPkt(s)))) return false;
+    const otherD = oregs[dreg]!;
+    switch (opc) {
+      case 'jgt': case 'jge':
+        findGoodPkt(thisB, d, opc === 'jge');
+        markPktEnd(otherD, opc === 'jgt');
+        break;
+      case 'jlt': case 'jle':
+        findGoodPkt(other, otherD, opc === 'jlt');
+        markPktEnd(d, opc === 'jle');
+        break;
+      case 'jeq': case 'jne': {
+        const eq = opc === 'jeq' ? other : thisB;
+        const r = opc === 'jeq' ? otherD : d;
+        findGoodPkt(eq, r, true);
+        markPktEnd(r, false);
+        break;
+      }
+      default:
+        return false;
+    }
+    return true;
+  }
+
+  // ---- calls -------------------------------------------------------------------------------
+
+  private checkHelperCall(insn: Insn): void {
+    const id = insn.imm;
+    const proto = helperProto(id);
+    const allowed = proto && this.o.pt.helpers.has(id) && !(id === 6 && !this.o.privileged);
+    if (!proto || !allowed) this.fail('E_VERIFIER_BAD_HELPER', `invalid func ${proto ? `bpf_${proto.name}` : 'unknown'}#${id}`);
+    let mapIdx = -1;
+    for (let i = 0; i < proto.args.length; i++) {
+      const regno = i + 1;
+      const arg = proto.args[i]!;
+      const reg = this.readReg(regno);
+      this.checkArg(regno, reg, arg, mapIdx, proto.args[i + 1]);
+      if (arg === 'const_map_ptr') mapIdx = reg.mapIdx;
+    }
+    for (let r = 0; r <= 5; r++) {
+      this.setReg(r, notInit());
+      this.markRegScratched(r);
+    }
+    if (proto.ret === 'map_value_or_null') {
+      this.setReg(0, ptrReg('map_value_or_null', { mapIdx, id: ++this.idGen }));
+    } else {
+      this.setReg(0, this.unknown());
+    }
+    if (proto.changesPktData) {
+      forEachReg(this.cur, (r) => {
+        if (r.type === 'pkt' || r.type === 'pkt_meta' || r.type === 'pkt_end') {
+          const nr = this.o.privileged ? this.unknown() : notInit();
+          Object.assign(r, nr);
+        }
+      });
+    }
+  }
+
+  private checkArg(regno: number, reg: Reg, arg: HelperArg, mapIdx: number, next: HelperArg | undefined): void {
+    const memTypes: RegType[] = ['fp', 'pkt', 'pkt_meta', 'map_value', 'mem'];
+    const memNames = 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_';
+    const keyNames = 'fp, pkt, pkt_meta, map_key, map_value';
+    const typeErr = (expected: string): never =>
+      this.fail('E_VERIFIER_ARG_TYPE', `R${regno} type=${regTypeStr(reg.type)} expected=${expected}`);
+    switch (arg) {
+      case 'anything':
+        if (this.isPtrValue(reg)) this.fail('E_VERIFIER_PTR_LEAK', `R${regno} leaks addr into helper function`);
+        return;
+      case 'const_map_ptr':
+        if (reg.type !== 'map_ptr') typeErr('map_ptr');
+        return;
+      case 'ptr_to_ctx':
+        if (reg.type !== 'ctx') typeErr('ctx');
+        if (reg.off) this.fail('E_VERIFIER_CTX_MODIFIED', `dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`);
+        return;
+      case 'map_key': case 'map_value': {
+        if (!memTypes.includes(reg.type) || reg.type === 'mem') typeErr(keyNames);
+        if (mapIdx < 0) this.fail('E_VERIFIER_HELPER_ARG', `invalid map_ptr to access map->${arg === 'map_key' ? 'key' : 'value'}`);
+        const m = this.o.maps[mapIdx]!;
+        this.helperMem(regno, arg === 'map_key' ? m.keySize : m.valueSize, false, 'read');
+        return;
+      }
+      case 'mem_rdonly': case 'mem_or_null_rdonly': case 'mem_uninit': {
+        const isNull = reg.type === 'scalar' && scalarConstValue(reg.v) === 0n;
+        if (arg === 'mem_or_null_rdonly' && isNull) return;
+        if (!memTypes.includes(reg.type)) typeErr(memNames);
+        void next;
+        return; // checked together with the size argument
+      }
+      case 'const_size': case 'const_size_or_zero': {
+        if (reg.type !== 'scalar') typeErr('scalar');
+        const zeroOk = arg === 'const_size_or_zero';
+        if (reg.v.smin < 0n) this.fail('E_VERIFIER_HELPER_ARG', `R${regno} min value is negative, either use unsigned or 'var &= const'`);
+        if (reg.v.umin === 0n && !zeroOk) {
+          this.fail('E_VERIFIER_HELPER_ARG', `R${regno} invalid zero-sized read: u64=[${reg.v.umin},${reg.v.umax}]`);
+        }
+        if (reg.v.umax >= BigInt(MAX_VAR_OFF)) {
+          this.fail('E_VERIFIER_HELPER_ARG', `R${regno} unbounded memory access, use 'var &= const' or 'if (var < const)'`);
+        }
+        const memReg = this.reg(regno - 1);
+        if (memReg.type === 'scalar' && scalarConstValue(memReg.v) === 0n) return;
+        const proto = helperProto(this.insnAt[this.pc]!.imm)!;
+        const kind = proto.args[regno - 2];
+        this.helperMem(regno - 1, Number(reg.v.umax), zeroOk, kind === 'mem_uninit' ? 'write' : 'read');
+        return;
+      }
+    }
+  }
+
+  /** check_helper_mem_access */
+  private helperMem(regno: number, size: number, zeroOk: boolean, t: 'read' | 'write'): void {
+    const reg = this.reg(regno);
+    switch (reg.type) {
+      case 'pkt': case 'pkt_meta':
+        this.checkPacket(regno, reg.off, size, zeroOk);
+        return;
+      case 'map_value':
+        this.checkRegion(regno, reg.off, size, this.o.maps[reg.mapIdx]!.valueSize, 'E_VERIFIER_MAP_ACCESS', zeroOk);
+        return;
+      case 'mem':
+        this.checkRegion(regno, reg.off, size, reg.memSize, 'E_VERIFIER_MEM_ACCESS', zeroOk);
+        return;
+      case 'fp': {
+        if (size === 0 && zeroOk) return;
+        const { min, max } = this.checkStackBounds(regno, reg.off, size, 'helper', '');
+        const f = this.cur.frames[reg.frameno]!;
+        const c = scalarConstValue(reg.v);
+        if (c === null && !this.o.privileged) {
+          this.fail('E_VERIFIER_STACK_BOUNDS', `R${regno} variable offset stack access prohibited for !root, var_off=${tnumStr(reg.v)}`);
+        }
+        for (let o = min; o < max; o++) {
+          const b = -o - 1;
+          const spi = b >> 3;
+          if (t === 'write') {
+            if (f.slotTypes[spi * 8 + 7] === STACK_SPILL) for (let j = 0; j < 8; j++) f.slotTypes[spi * 8 + j] = STACK_MISC;
+            f.slotTypes[b] = STACK_MISC;
+            continue;
+          }
+          const ty = f.slotTypes[b];
+          if (ty === STACK_MISC || ty === STACK_ZERO || (ty === STACK_INVALID && this.o.privileged)) continue;
+          if (f.slotTypes[spi * 8 + 7] === STACK_SPILL && (f.spilled[spi]?.type === 'scalar' || this.o.privileged)) continue;
+          const base = min;
+          if (c !== null) this.fail('E_VERIFIER_STACK_UNINIT', `invalid read from stack R${regno} off ${base}+${o - base} size ${size}`);
+          this.fail('E_VERIFIER_STACK_UNINIT', `invalid read from stack R${regno} var_off ${tnumStr(reg.v)}+${o - base} size ${size}`);
+        }
+        return;
+      }
+      default:
+        this.fail('E_VERIFIER_ARG_TYPE', `R${regno} type=${regTypeStr(reg.type)} expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_`);
+    }
+  }
+
+  private checkLocalCall(insn: Insn): number {
+    const depth = this.cur.frames.length;
+    if (depth >= MAX_FRAMES) this.fail('E_VERIFIER_CALL_DEPTH', `the call stack of ${depth + 1} frames is too deep !`);
+    const target = this.pc + 1 + insn.imm;
+    const caller = this.frame;
+    const callee = newFrame(depth, this.pc, target);
+    for (let r = 1; r <= 5; r++) callee.regs[r] = cloneReg(caller.regs[r]!);
+    for (let r = 0; r <= 5; r++) caller.regs[r] = notInit();
+    this.cur.frames.push(callee);
+    if (this.level > 0) {
+      this.verbose('caller:\n' + formatState(this.cur, depth - 1, this.mapInfo(), null) + '\n');
+      this.verbose('callee:\n' + formatState(this.cur, depth, this.mapInfo(), null) + '\n');
+    }
+    this.scratchAll();
+    return target;
+  }
+
+  private checkExit(): number | 'exit' {
+    const frames = this.cur.frames;
+    if (frames.length > 1) {
+      const callee = frames[frames.length - 1]!;
+      const r0 = this.readReg(0);
+      if (r0.type !== 'scalar') {
+        this.fail('E_VERIFIER_RETURN', `At subprogram exit the register R0 is not a scalar value (${regTypeStr(r0.type)})`);
+      }
+      frames.pop();
+      const caller = frames[frames.length - 1]!;
+      caller.regs[0] = cloneReg(r0);
+      if (this.level > 0) {
+        this.verbose('returning from callee:\n' + formatState({ ...this.cur, frames: [...frames, callee] }, frames.length, this.mapInfo(), null) + '\n');
+        this.verbose(`to caller at ${callee.callsite + 1}:\n` + formatState(this.cur, frames.length - 1, this.mapInfo(), null) + '\n');
+      }
+      this.scratchAll();
+      return callee.callsite + 1;
+    }
+    const r0 = this.readReg(0);
+    if (this.isPtrValue(r0)) this.fail('E_VERIFIER_PTR_LEAK', 'R0 leaks addr as return value');
+    const range = this.o.pt.retRange;
+    if (range) {
+      if (r0.type !== 'scalar') this.fail('E_VERIFIER_RETURN', `At program exit the register R0 is not a known value (${regTypeStr(r0.type)})`);
+      if (r0.v.smin < BigInt(range.min) || r0.v.smax > BigInt(range.max)) {
+        this.fail('E_VERIFIER_RETURN', `At program exit the register R0 has smin=${r0.v.smin} smax=${r0.v.smax} should have been in [${range.min}, ${range.max}]`);
+      }
+    }
+    return 'exit';
+  }
+
+  private checkLdAbs(insn: Insn): void {
+    if (this.o.pt.name !== 'socket_filter') {
+      this.fail('E_VERIFIER_UNSUPPORTED', 'BPF_LD_[ABS|IND] instructions not allowed for this program type');
+    }
+    const r6 = this.readReg(6);
+    if (insn.op.kind === 'ld_ind') this.readReg(insn.src);
+    if (r6.type !== 'ctx') this.fail('E_VERIFIER_INVALID_MEM_ACCESS', 'at the time of BPF_LD_ABS|IND R6 != pointer to skb');
+    for (let r = 1; r <= 5; r++) {
+      this.setReg(r, notInit());
+      this.markRegScratched(r);
+    }
+    this.markRegScratched(0);
+    this.setReg(0, scalarReg(scalarOfSize(insn.op.size as 1 | 2 | 4, false)));
+  }
+}
+
+// ---- helpers -------------------------------------------------------------------------------
+
+class IdMap {
+  private readonly map = new Map<number, number>();
+  private readonly rev = new Map<number, number>();
+  private tmp = 1 << 30;
+  check(o: number, c: number): boolean {
+    if (!!o !== !!c) return false;
+    if (o === 0) return true;
+    const m = this.map.get(o);
+    if (m !== undefined) return m === c;
+    if (this.rev.has(c)) return false;
+    this.map.set(o, c);
+    this.rev.set(c, o);
+    return true;
+  }
+  checkScalar(o: number, c: number): boolean {
+    return this.check(o || ++this.tmp, c || ++this.tmp);
+  }
+}
+
+function scalarEq(a: ScalarValue, b: ScalarValue): boolean {
+  return a.var.value === b.var.value && a.var.mask === b.var.mask && a.smin === b.smin && a.smax === b.smax &&
+    a.umin === b.umin && a.umax === b.umax && a.s32min === b.s32min && a.s32max === b.s32max &&
+    a.u32min === b.u32min && a.u32max === b.u32max;
+}
+
+function fitsS32(v: bigint): boolean {
+  return v >= -(1n << 31n) && v < 1n << 31n;
+}
+
+/** get_reg_width: bits needed for the largest unsigned value. */
+function bitWidth(v: ScalarValue): number {
+  return v.umax === 0n ? 0 : v.umax.toString(2).length;
+}
+
+export function tnumStr(v: ScalarValue): string {
+  if (v.var.mask === 0n) return v.var.value <= 0xffffn ? v.var.value.toString() : '0x' + v.var.value.toString(16);
+  return `(0x${v.var.value.toString(16)}; 0x${v.var.mask.toString(16)})`;
+}
+
+function isPktAny(r: Reg): boolean {
+  return r.type === 'pkt' || r.type === 'pkt_meta' || r.type === 'pkt_end';
+}
+
+function syncLinked(st: VState, known: Reg): void {
+  if (known.type !== 'scalar' || !known.id) return;
+  forEachReg(st, (r) => {
+    if (r !== known && r.type === 'scalar' && r.id === known.id) r.v = known.v;
+  });
+}
+
+function markPtrOrNull(st: VState, id: number, isNull: boolean): void {
+  forEachReg(st, (r) => {
+    if (r.type !== 'map_value_or_null' || r.id !== id) return;
+    if (isNull) Object.assign(r, scalarReg(scalarConst(0n)));
+    else {
+      r.type = 'map_value';
+      r.id = 0;
+    }
+  });
+}
+
+function findGoodPkt(st: VState, dst: Reg, rightOpen: boolean): void {
+  if (dst.off < 0 || (dst.off === 0 && rightOpen)) return;
+  if (dst.v.umax > BigInt(MAX_PACKET_OFF) || dst.v.umax + BigInt(dst.off) > BigInt(MAX_PACKET_OFF)) return;
+  const newRange = dst.off + (rightOpen ? 1 : 0);
+  const type = dst.type;
+  const id = dst.id;
+  forEachReg(st, (r) => {
+    if (r.type === type && r.id === id) r.range = Math.max(r.range, newRange);
+  });
+}
+
+function markPktEnd(r: Reg, rangeOpen: boolean): void {
+  if (r.type !== 'pkt') return;
+  r.range = rangeOpen ? BEYOND_PKT_END : AT_PKT_END;
+}
+
+void scalarUnknown;
+void helperLogName;
+void STACK_ZERO;

@@ -1,0 +1,154 @@
+// The verifier's abstract machine state: registers (type + fixed offset + variable part + ids),
+// per-frame 512-byte stacks with per-byte slot types and 8-byte spill slots, and call frames.
+
+import { type ScalarValue, scalarConst, scalarEquals, scalarUnknown } from './scalar.js';
+
+export type RegType =
+  | 'not_init' | 'scalar' | 'ctx' | 'fp' | 'map_value' | 'map_value_or_null' | 'map_ptr'
+  | 'pkt' | 'pkt_meta' | 'pkt_end' | 'mem';
+
+export interface Reg {
+  type: RegType;
+  /** Scalar value, or the variable part of a pointer's offset. */
+  v: ScalarValue;
+  /** Fixed part of a pointer's offset. */
+  off: number;
+  /** Shared by copies: null checks (map_value_or_null), packet ranges, linked scalars. */
+  id: number;
+  /** Packet pointers: bytes proven readable from the pointer's fixed offset (negative: at/beyond end). */
+  range: number;
+  /** Index into the map definitions for map_ptr / map_value(_or_null). */
+  mapIdx: number;
+  /** PTR_TO_MEM region size. */
+  memSize: number;
+  /** Frame a stack pointer points into. */
+  frameno: number;
+}
+
+/** Stack byte types, as the kernel's STACK_* values. */
+export const STACK_INVALID = 0;
+export const STACK_SPILL = 1;
+export const STACK_MISC = 2;
+export const STACK_ZERO = 3;
+export const STACK_CHAR = ['?', 'r', 'm', '0'] as const;
+
+export const MAX_STACK = 512;
+export const MAX_FRAMES = 8;
+
+export interface FuncState {
+  frameno: number;
+  /** Instruction index of the call that created this frame (-1 for the main frame). */
+  callsite: number;
+  /** First instruction of the subprogram. */
+  subprog: number;
+  regs: Reg[];
+  /** Byte b describes the stack byte at fp-(b+1); spill slot spi covers bytes 8*spi..8*spi+7. */
+  slotTypes: Uint8Array;
+  spilled: Reg[];
+  /** Bytes of stack in use (multiple of 8). */
+  allocated: number;
+}
+
+export interface VState {
+  frames: FuncState[];
+  /** Instruction index this state is at (for cached states). */
+  pc: number;
+  /** Checkpoint parent (for branch counting and precision). */
+  parent: Checkpoint | null;
+}
+
+export interface Checkpoint {
+  state: VState;
+  pc: number;
+  branches: number;
+  hit: number;
+  miss: number;
+  /** Frame callsites chain key. */
+  key: string;
+}
+
+let UNKNOWN: ScalarValue | null = null;
+let ZERO: ScalarValue | null = null;
+
+export function unknownScalar(): ScalarValue {
+  return (UNKNOWN ??= scalarUnknown());
+}
+export function zeroScalar(): ScalarValue {
+  return (ZERO ??= scalarConst(0n));
+}
+
+export function notInit(): Reg {
+  return { type: 'not_init', v: zeroScalar(), off: 0, id: 0, range: 0, mapIdx: -1, memSize: 0, frameno: 0 };
+}
+export function scalarReg(v: ScalarValue): Reg {
+  return { type: 'scalar', v, off: 0, id: 0, range: 0, mapIdx: -1, memSize: 0, frameno: 0 };
+}
+export function ptrReg(type: RegType, extra: Partial<Reg> = {}): Reg {
+  return { type, v: zeroScalar(), off: 0, id: 0, range: 0, mapIdx: -1, memSize: 0, frameno: 0, ...extra };
+}
+
+export function cloneReg(r: Reg): Reg {
+  return { ...r };
+}
+
+export function newFrame(frameno: number, callsite: number, subprog: number): FuncState {
+  const regs: Reg[] = [];
+  for (let i = 0; i < 11; i++) regs.push(notInit());
+  regs[10] = ptrReg('fp', { frameno });
+  return { frameno, callsite, subprog, regs, slotTypes: new Uint8Array(MAX_STACK), spilled: [], allocated: 0 };
+}
+
+export function cloneFrame(f: FuncState): FuncState {
+  return {
+    frameno: f.frameno, callsite: f.callsite, subprog: f.subprog,
+    regs: f.regs.map(cloneReg),
+    slotTypes: f.slotTypes.slice(),
+    spilled: f.spilled.map((r) => (r ? cloneReg(r) : r)),
+    allocated: f.allocated,
+  };
+}
+
+export function cloneState(s: VState): VState {
+  return { frames: s.frames.map(cloneFrame), pc: s.pc, parent: s.parent };
+}
+
+export function isPointer(r: Reg): boolean {
+  return r.type !== 'scalar' && r.type !== 'not_init';
+}
+
+export function isPktPointer(r: Reg): boolean {
+  return r.type === 'pkt' || r.type === 'pkt_meta';
+}
+
+/** reg_type_str for the types bpfbox models. */
+export function regTypeStr(t: RegType): string {
+  switch (t) {
+    case 'not_init': return '?';
+    case 'scalar': return 'scalar';
+    case 'ctx': return 'ctx';
+    case 'fp': return 'fp';
+    case 'map_value': return 'map_value';
+    case 'map_value_or_null': return 'map_value_or_null';
+    case 'map_ptr': return 'map_ptr';
+    case 'pkt': return 'pkt';
+    case 'pkt_meta': return 'pkt_meta';
+    case 'pkt_end': return 'pkt_end';
+    case 'mem': return 'mem';
+  }
+}
+
+/** Every register and spilled register of every frame (bpf_for_each_reg_in_vstate). */
+export function forEachReg(s: VState, fn: (r: Reg, frame: FuncState) => void): void {
+  for (const f of s.frames) {
+    for (const r of f.regs) fn(r, f);
+    for (let spi = 0; spi < f.spilled.length; spi++) {
+      const r = f.spilled[spi];
+      if (r && f.slotTypes[spi * 8 + 7] === STACK_SPILL) fn(r, f);
+    }
+  }
+}
+
+export function regsExactlyEqual(a: Reg, b: Reg): boolean {
+  return a.type === b.type && a.off === b.off && a.id === b.id && a.range === b.range && a.mapIdx === b.mapIdx &&
+    a.memSize === b.memSize && a.frameno === b.frameno && scalarEquals(a.v, b.v);
+}
