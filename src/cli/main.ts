@@ -8,6 +8,8 @@ import { collectDataFiles, runConformanceTest } from '../conformance/runner.js';
 import { runPlugin } from '../conformance/plugin.js';
 import { loadProgramBytesOnly, loadProgramFile, parseHexBytes, readInput } from '../input/load.js';
 import { verifyBytes } from '../verifier/index.js';
+import { compareWithKernel, formatComparison, type VerdictComparison } from '../oracle/compare.js';
+import { release } from 'node:os';
 import { decode } from '../isa/encoding.js';
 import { BpfError, formatDiagnostic, type Diagnostic } from '../util/diagnostics.js';
 import { run, DEFAULT_MAX_INSNS } from '../vm/index.js';
@@ -149,6 +151,7 @@ function buildParser(args: string[]): Argv {
         .option('unprivileged', { type: 'boolean', default: false, describe: 'verify as an unprivileged loader would' })
         .option('log-level', { type: 'number', choices: [0, 1, 2], default: 0, describe: '0 stats, 1 path to the error, 2 every instruction' })
         .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
+        .option('kernel', { type: 'boolean', default: false, describe: 'also load the program into the running kernel and compare verdicts and statistics' })
         .option('syntax', syntaxOption),
       (argv) => {
         const memSize = argv['mem-size'];
@@ -157,15 +160,18 @@ function buildParser(args: string[]): Argv {
         }
         const src = loadProgramBytesOnly(argv.file, { syntax: (argv.syntax ?? 'auto') as Syntax | 'auto' });
         if (!src.ok) badInput(src.errors);
-        // A kernel oracle (src/oracle, `--kernel`) will run the same program through the real verifier here.
         const r = verifyBytes(src.value.bytes, {
           progType: argv.type as 'xdp' | 'socket_filter' | 'raw', memSize, unprivileged: argv.unprivileged,
           logLevel: argv['log-level'] as 0 | 1 | 2,
         });
+        const progType = argv.type as 'xdp' | 'socket_filter' | 'raw';
+        const cmp = argv.kernel ? compareWithKernel(src.value.bytes, r, { progType, rawMemSize: memSize }) : null;
         if (argv.json) {
           const { stackDepths: _d, ...stats } = r.stats;
           void _d;
-          out(JSON.stringify({ accepted: r.accepted, error: r.error, stats, log: r.log }));
+          const obj: Record<string, unknown> = { accepted: r.accepted, error: r.error, stats, log: r.log };
+          if (cmp) obj['kernel'] = comparisonToJson(cmp);
+          out(JSON.stringify(obj));
         } else {
           process.stdout.write(r.log);
           if (r.error) {
@@ -178,6 +184,7 @@ function buildParser(args: string[]): Argv {
           } else {
             out('accepted');
           }
+          if (cmp) out('\n' + formatComparison(cmp, `kernel (Linux ${release()})`).trimEnd());
         }
         if (!r.accepted) process.exitCode = EXIT_CHECK_FAILED;
       },
@@ -221,6 +228,20 @@ function buildParser(args: string[]): Argv {
     .alias('h', 'help')
     .version(false)
     .wrap(Math.min(100, process.stdout.columns || 100));
+}
+
+function comparisonToJson(c: VerdictComparison): Record<string, unknown> {
+  if (!c.kernel.available) return { available: false, reason: c.kernel.reason };
+  const k = c.kernel.verdict;
+  return {
+    available: true,
+    accepted: k.accepted,
+    errno: k.errnoName,
+    error: k.firstErrorLine === null ? null : { pc: k.firstErrorPc, message: k.firstErrorLine },
+    stats: k.stats,
+    agree: c.disagreements.length === 0,
+    disagreements: c.disagreements,
+  };
 }
 
 function pluginMain(args: string[]): void {
