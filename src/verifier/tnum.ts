@@ -35,7 +35,10 @@ export function tnumConst(v: bigint): Tnum {
 
 /** Number of the highest set bit, 1-based (0 for 0), like fls64. */
 export function fls64(x: bigint): number {
-  return x === 0n ? 0 : x.toString(2).length;
+  if (x === 0n) return 0;
+  const hi = Number(x >> 32n);
+  if (hi !== 0) return 64 - Math.clz32(hi);
+  return 32 - Math.clz32(Number(x & U32_MASK));
 }
 
 /** Smallest tnum holding every value of the unsigned range [min, max]. */
