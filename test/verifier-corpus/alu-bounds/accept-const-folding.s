@@ -1,0 +1,21 @@
+# type: xdp
+# maps: hash key=4 value=64 entries=4
+# expect: accept
+# kernel: accept
+# kernel-stats: processed=15 total_states=1 peak_states=1 max_states_per_insn=0 stack_depth=8
+# what: constants are folded through a chain of ALU ops: ((5 * 12) - 4) >> 1 = 28
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = map_fd(0) ll
+call 1
+if r0 == 0 goto out
+r1 = 5
+r1 *= 12
+r1 -= 4
+r1 >>= 1
+r0 += r1
+r0 = *(u64 *)(r0 + 0)
+out:
+r0 = 2
+exit

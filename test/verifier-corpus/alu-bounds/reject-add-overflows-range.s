@@ -1,0 +1,23 @@
+# type: xdp
+# maps: hash key=4 value=64 entries=4
+# expect: reject pc=12
+# kernel: reject pc=12 errno=EACCES
+# kernel-message: invalid access to map value, value_size=64 off=64 size=1
+# kernel-message-2: R0 max value is outside of the allowed memory range
+# kernel-stats: processed=12 total_states=0 peak_states=0 max_states_per_insn=0 stack_depth=8
+# what: the sum of two values in 0..32 may reach 64
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = map_fd(0) ll
+call 1
+if r0 == 0 goto out
+r1 = *(u32 *)(r0 + 0)
+r1 &= 32
+r2 = r1
+r1 += r2
+r0 += r1
+r0 = *(u8 *)(r0 + 0)
+out:
+r0 = 2
+exit

@@ -1,0 +1,10 @@
+# type: xdp
+# expect: reject pc=1
+# kernel: reject pc=1 errno=EINVAL
+# kernel-message: div by zero
+# kernel-stats: processed=2 total_states=0 peak_states=0 max_states_per_insn=0 stack_depth=0
+# what: division by the immediate 0 is refused when the walk reaches it (EINVAL); a register
+#   divisor that may be 0 is fine (accept-div-by-reg-zero.s)
+r0 = 5
+r0 /= 0
+exit

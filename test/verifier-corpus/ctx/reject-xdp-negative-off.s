@@ -1,0 +1,8 @@
+# type: xdp
+# expect: reject pc=0
+# kernel: reject pc=0 errno=EACCES
+# kernel-message: invalid bpf_context access off=-4 size=4
+# kernel-stats: processed=1 total_states=0 peak_states=0 max_states_per_insn=0 stack_depth=0
+# what: a negative context offset
+r0 = *(u32 *)(r1 - 4)
+exit

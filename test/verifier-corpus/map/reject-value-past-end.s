@@ -1,0 +1,18 @@
+# type: xdp
+# maps: hash key=4 value=8 entries=16
+# expect: reject pc=7
+# kernel: reject pc=7 errno=EACCES
+# kernel-message: invalid access to map value, value_size=8 off=8 size=4
+# kernel-message-2: R0 min value is outside of the allowed memory range
+# kernel-stats: processed=7 total_states=0 peak_states=0 max_states_per_insn=0 stack_depth=8
+# what: a 4-byte read at offset 8 of an 8-byte value
+*(u32 *)(r10 - 4) = 1
+r2 = r10
+r2 += -4
+r1 = map_fd(0) ll
+call 1
+if r0 == 0 goto out
+r0 = *(u32 *)(r0 + 8)
+out:
+r0 = 2
+exit

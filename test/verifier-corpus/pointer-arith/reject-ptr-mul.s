@@ -1,0 +1,10 @@
+# type: xdp
+# expect: reject pc=1
+# kernel: reject pc=1 errno=EACCES
+# kernel-message: R2 pointer arithmetic with *= operator prohibited
+# kernel-stats: processed=2 total_states=0 peak_states=0 max_states_per_insn=0 stack_depth=0
+# what: multiplying a pointer
+r2 = r10
+r2 *= 2
+r0 = 2
+exit

@@ -1,0 +1,7 @@
+# type: xdp
+# expect: accept
+# kernel: accept
+# kernel-stats: processed=2 total_states=0 peak_states=0 max_states_per_insn=0 stack_depth=0
+# what: the smallest valid program: R0 initialized before exit
+r0 = 2
+exit

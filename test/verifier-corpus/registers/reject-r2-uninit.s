@@ -1,0 +1,8 @@
+# type: xdp
+# expect: reject pc=0
+# kernel: reject pc=0 errno=EACCES
+# kernel-message: R2 !read_ok
+# kernel-stats: processed=1 total_states=0 peak_states=0 max_states_per_insn=0 stack_depth=0
+# what: R2 is not initialized at entry (only R1 and R10 are)
+r0 = r2
+exit

@@ -1,0 +1,21 @@
+# type: xdp
+# maps: hash key=4 value=128 entries=4
+# expect: reject pc=10
+# kernel: reject pc=10 errno=EACCES
+# kernel-message: R0 min value is negative, either use unsigned index or do a if (index >=0) check.
+# kernel-stats: processed=10 total_states=0 peak_states=0 max_states_per_insn=0 stack_depth=8
+# what: (s8) of a byte may be negative; used as an index without a sign check (the addition is
+#   allowed, the value is bounded; the access is refused)
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = map_fd(0) ll
+call 1
+if r0 == 0 goto out
+r1 = *(u8 *)(r0 + 0)
+r1 = (s8)r1
+r0 += r1
+r0 = *(u8 *)(r0 + 0)
+out:
+r0 = 2
+exit
