@@ -16,6 +16,12 @@ export {
 export { HELPER_PROTOS, helperProto, helperLogName, type HelperProto, type HelperArg, type HelperRet, type MapDef, type MapType } from './runtime/helpers.js';
 export { PROG_TYPES, progType, ctxAccess, type ProgType, type ProgTypeName, type CtxField, type CtxFieldKind } from './runtime/progtypes.js';
 export {
+  ProgramContext, runProgram, packetProblem, xdpActionName, XDP_ACTIONS, ETH_HLEN, DEFAULT_PACKET_SIZE, MAX_PACKET_SIZE,
+  SKF_NET_OFF, SKF_LL_OFF, TEST_RUN_IFINDEX, DEFAULT_PRANDOM_SEED, HELPER_GET_PRANDOM_U32, HELPER_GET_SMP_PROCESSOR_ID,
+  HELPER_XDP_GET_BUFF_LEN, HELPER_XDP_LOAD_BYTES, HELPER_XDP_STORE_BYTES,
+  type ContextOptions, type ProgRunOptions, type ProgRunResult, type XdpAction,
+} from './runtime/context.js';
+export {
   loadProgramBytesOnly, type ProgramBytes,
   loadProgramFile, loadProgramBytes, parseHexBytes, inputKindOf,
   type LoadedProgram, type LoadOptions, type InputKind,

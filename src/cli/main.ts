@@ -6,13 +6,17 @@ import yargs, { type Argv } from 'yargs';
 import { disassemble, type Syntax } from '../asm/index.js';
 import { collectDataFiles, runConformanceTest } from '../conformance/runner.js';
 import { runPlugin } from '../conformance/plugin.js';
-import { loadProgramBytesOnly, loadProgramFile, parseHexBytes, readInput } from '../input/load.js';
-import { verifyBytes } from '../verifier/index.js';
+import {
+  type LoadedProgram, type ProgramBytes, loadProgramBytesOnly, loadProgramFile, parseHexBytes, readInput,
+} from '../input/load.js';
+import { type VerifyResult, verifyBytes } from '../verifier/index.js';
+import { DEFAULT_PACKET_SIZE, DEFAULT_PRANDOM_SEED, ETH_HLEN, packetProblem, runProgram } from '../runtime/context.js';
+import type { ProgTypeName } from '../runtime/progtypes.js';
 import { compareWithKernel, formatComparison, type VerdictComparison } from '../oracle/compare.js';
 import { release } from 'node:os';
 import { decode } from '../isa/encoding.js';
 import { BpfError, formatDiagnostic, type Diagnostic } from '../util/diagnostics.js';
-import { run, DEFAULT_MAX_INSNS } from '../vm/index.js';
+import { DEFAULT_MAX_INSNS, type TraceStep } from '../vm/index.js';
 import { faultToJson, formatFaultLine, formatTraceStep } from './format.js';
 
 export const EXIT_OK = 0;
@@ -55,6 +59,54 @@ function memoryFromFlags(argv: { mem?: string; 'mem-file'?: string }): Uint8Arra
     return new Uint8Array(r.value);
   }
   return null;
+}
+
+function packetFromFlags(argv: { 'packet-hex'?: string; packet?: string }): Uint8Array | null {
+  if (argv['packet-hex'] !== undefined && argv.packet !== undefined) {
+    badInput([{ code: 'E_USAGE', message: 'give either --packet-hex or --packet, not both' }]);
+  }
+  if (argv['packet-hex'] !== undefined) {
+    const r = parseHexBytes(argv['packet-hex'], '--packet-hex');
+    if (!r.ok) badInput(r.errors);
+    return r.value;
+  }
+  if (argv.packet !== undefined) {
+    const r = readInput(argv.packet);
+    if (!r.ok) badInput(r.errors);
+    return new Uint8Array(r.value);
+  }
+  return null;
+}
+
+function hexString(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** The verifier's verdict as `verify --json` prints it. */
+function verdictToJson(r: VerifyResult): Record<string, unknown> {
+  const { stackDepths: _d, ...stats } = r.stats;
+  void _d;
+  return { accepted: r.accepted, error: r.error, stats, log: r.log };
+}
+
+/** The verifier's verdict as `verify` prints it: the log, then `accepted` or the rejection. */
+function verdictText(r: VerifyResult, src: ProgramBytes, file: string): string {
+  const lines: string[] = [];
+  if (r.error) {
+    const d = decode(src.bytes);
+    const idx = d.ok ? d.value.insnAtSlot[r.error.pc] ?? -1 : -1;
+    const srcLine = idx >= 0 ? src.lines?.[idx] : undefined;
+    const line = srcLine !== undefined ? ` (${file}:${srcLine})` : '';
+    lines.push(`rejected at insn ${r.error.pc}${line}: ${r.error.message.split('\n')[0]} [${r.error.code}]`);
+    lines.push(`  ${r.error.explanation}`);
+  } else {
+    lines.push('accepted');
+  }
+  return r.log + lines.join('\n') + '\n';
 }
 
 const syntaxOption = {
@@ -106,11 +158,19 @@ function buildParser(args: string[]): Argv {
     )
     .command(
       'run <file>',
-      'run a program in the sandboxed interpreter',
+      'run a program in the sandboxed interpreter (xdp and socket_filter programs are verified first)',
       (y) => y
         .positional('file', { type: 'string', demandOption: true })
-        .option('mem', { type: 'string', describe: 'input memory as hex bytes (r1 points to a copy, r2 = length)' })
-        .option('mem-file', { type: 'string', describe: 'input memory from a binary file' })
+        .option('type', {
+          choices: ['raw', 'xdp', 'socket_filter'] as const, default: 'raw',
+          describe: 'program type: raw (r1 = --mem, r2 = its size), xdp (r1 = struct xdp_md), socket_filter (r1 = struct __sk_buff)',
+        })
+        .option('mem', { type: 'string', describe: 'raw: input memory as hex bytes (r1 points to a copy, r2 = length)' })
+        .option('mem-file', { type: 'string', describe: 'raw: input memory from a binary file' })
+        .option('packet-hex', { type: 'string', describe: `xdp/socket_filter: the packet (an Ethernet frame, at least ${ETH_HLEN} bytes) as hex (default: ${DEFAULT_PACKET_SIZE} zero bytes)` })
+        .option('packet', { type: 'string', describe: 'xdp/socket_filter: the packet from a binary file' })
+        .option('verify', { type: 'boolean', describe: 'verify first and refuse a rejected program (default for xdp and socket_filter; --no-verify skips)' })
+        .option('seed', { type: 'number', describe: `seed of bpf_get_prandom_u32 (default ${DEFAULT_PRANDOM_SEED})` })
         .option('max-insns', { type: 'number', default: DEFAULT_MAX_INSNS, describe: 'instruction budget' })
         .option('trace', { type: 'boolean', default: false, describe: 'print every executed instruction and the registers it changed' })
         .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
@@ -120,23 +180,88 @@ function buildParser(args: string[]): Argv {
         if (!Number.isInteger(maxInsns) || maxInsns < 1) {
           badInput([{ code: 'E_USAGE', message: `--max-insns must be a positive integer, got ${String(argv['max-insns'])}` }]);
         }
-        const p = loadOrExit(argv.file, argv.syntax);
-        const mem = memoryFromFlags(argv) ?? p.mem;
+        const type = argv.type as ProgTypeName;
+        const seed = argv.seed;
+        if (seed !== undefined && !Number.isInteger(seed)) {
+          badInput([{ code: 'E_USAGE', message: `--seed must be an integer, got ${String(seed)}` }]);
+        }
+        const givenPacket = argv['packet-hex'] !== undefined || argv.packet !== undefined;
+        if (type === 'raw' && givenPacket) {
+          badInput([{ code: 'E_USAGE', message: '--packet and --packet-hex are for --type xdp or socket_filter; a raw program takes --mem or --mem-file' }]);
+        }
+        if (type !== 'raw' && (argv.mem !== undefined || argv['mem-file'] !== undefined)) {
+          badInput([{ code: 'E_USAGE', message: `--mem and --mem-file are for raw programs; give the ${type} program its packet with --packet-hex or --packet` }]);
+        }
+        const packet = type === 'raw' ? undefined : packetFromFlags(argv) ?? new Uint8Array(DEFAULT_PACKET_SIZE);
+        if (packet) {
+          const problem = packetProblem(type, packet);
+          if (problem) badInput([{ code: 'E_PACKET', message: problem }]);
+        }
+        const flagMem = type === 'raw' ? memoryFromFlags(argv) : null;
+        const syntax = (argv.syntax ?? 'auto') as Syntax | 'auto';
+        const doVerify = argv.verify ?? type !== 'raw';
+
+        let p: LoadedProgram | null = null;
+        let verdict: VerifyResult | null = null;
+        if (doVerify) {
+          const src = loadProgramBytesOnly(argv.file, { syntax });
+          if (!src.ok) badInput(src.errors);
+          // Bytes that do not decode are a rejection (as `verify` says), not unreadable input.
+          if (decode(src.value.bytes).ok) p = loadOrExit(argv.file, argv.syntax);
+          const mem = flagMem ?? p?.mem ?? null;
+          verdict = verifyBytes(src.value.bytes, { progType: type, memSize: type === 'raw' ? mem?.length ?? 0 : 0 });
+          if (!verdict.accepted) {
+            if (argv.json) {
+              const obj: Record<string, unknown> = {
+                type, verified: false, verifier: verdictToJson(verdict), r0: null, insns: null, fault: null,
+              };
+              if (type === 'xdp') Object.assign(obj, { action: null, packet: null });
+              out(JSON.stringify(obj));
+            } else {
+              process.stdout.write(verdictText(verdict, src.value, argv.file));
+              process.stderr.write('bpfbox: not run: the verifier rejected the program (--no-verify runs it in the sandbox anyway)\n');
+            }
+            process.exitCode = EXIT_CHECK_FAILED;
+            return;
+          }
+        }
+        p ??= loadOrExit(argv.file, argv.syntax);
         const traceLines: string[] = [];
-        const result = run(p.program, {
-          mem: mem ?? undefined,
+        const trace = argv.trace ? (step: TraceStep) => traceLines.push(formatTraceStep(step, p!)) : undefined;
+        const result = runProgram(p.program, {
+          progType: type,
+          ...(type === 'raw' ? { mem: (flagMem ?? p.mem) ?? undefined } : { packet }),
+          ...(seed !== undefined ? { seed } : {}),
           maxInsns,
-          trace: argv.trace ? (step) => traceLines.push(formatTraceStep(step, p)) : undefined,
+          trace,
         });
+        const action = result.fault ? null : result.action;
         if (argv.json) {
-          const obj: Record<string, unknown> = { r0: result.r0.toString(), insns: result.insns, fault: faultToJson(result.fault, p) };
+          const obj: Record<string, unknown> = {};
+          if (type !== 'raw' || verdict) {
+            obj['type'] = type;
+            obj['verified'] = verdict ? true : null;
+            if (verdict) obj['verifier'] = verdictToJson(verdict);
+          }
+          Object.assign(obj, { r0: result.r0.toString(), insns: result.insns, fault: faultToJson(result.fault, p) });
+          if (type === 'xdp') Object.assign(obj, { action, packet: result.packet ? hexString(result.packet) : null });
           if (argv.trace) obj['trace'] = traceLines;
           out(JSON.stringify(obj));
         } else {
+          if (verdict) out(`verifier: accepted (processed ${verdict.stats.processedInsns} insns)`);
           if (traceLines.length) out(traceLines.join('\n'));
           if (result.fault) out(`fault: ${formatFaultLine(result.fault, p)}`);
-          out(`r0 = ${result.r0} (0x${result.r0.toString(16)})`);
+          let meaning = '';
+          if (!result.fault && type === 'xdp') meaning = ` ${action ?? 'unknown XDP action (the kernel warns and drops the packet)'}`;
+          if (!result.fault && type === 'socket_filter') {
+            const keep = Math.min(result.r0Lo, packet!.length - ETH_HLEN);
+            meaning = result.r0Lo === 0 ? ' drop' : ` keep ${keep} of ${packet!.length - ETH_HLEN} bytes`;
+          }
+          out(`r0 = ${result.r0} (0x${result.r0.toString(16)})${meaning}`);
           out(`executed ${result.insns} instruction${result.insns === 1 ? '' : 's'}`);
+          if (type === 'xdp' && result.packet && packet) {
+            out(`packet: ${equalBytes(result.packet, packet) ? 'unchanged' : hexString(result.packet)}`);
+          }
         }
         if (result.fault) process.exitCode = EXIT_CHECK_FAILED;
       },
@@ -167,23 +292,11 @@ function buildParser(args: string[]): Argv {
         const progType = argv.type as 'xdp' | 'socket_filter' | 'raw';
         const cmp = argv.kernel ? compareWithKernel(src.value.bytes, r, { progType, rawMemSize: memSize }) : null;
         if (argv.json) {
-          const { stackDepths: _d, ...stats } = r.stats;
-          void _d;
-          const obj: Record<string, unknown> = { accepted: r.accepted, error: r.error, stats, log: r.log };
+          const obj: Record<string, unknown> = verdictToJson(r);
           if (cmp) obj['kernel'] = comparisonToJson(cmp);
           out(JSON.stringify(obj));
         } else {
-          process.stdout.write(r.log);
-          if (r.error) {
-            const d = decode(src.value.bytes);
-            const idx = d.ok ? d.value.insnAtSlot[r.error.pc] ?? -1 : -1;
-            const srcLine = idx >= 0 ? src.value.lines?.[idx] : undefined;
-            const line = srcLine !== undefined ? ` (${argv.file}:${srcLine})` : '';
-            out(`rejected at insn ${r.error.pc}${line}: ${r.error.message.split('\n')[0]} [${r.error.code}]`);
-            out(`  ${r.error.explanation}`);
-          } else {
-            out('accepted');
-          }
+          process.stdout.write(verdictText(r, src.value, argv.file));
           if (cmp) out('\n' + formatComparison(cmp, `kernel (Linux ${release()})`).trimEnd());
         }
         if (!r.accepted) process.exitCode = EXIT_CHECK_FAILED;
