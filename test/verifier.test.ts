@@ -170,7 +170,7 @@ const CASES: Case[] = [
     r0 = 0
     exit`, msg: 'invalid read from stack R2 off -4+0 size 4' },
   { name: 'ctx passed as map key', opts: { maps: [HASH] }, src: 'r2 = r1\nr1 = map_fd(0) ll\ncall 1\nr0 = 0\nexit',
-    msg: 'R2 type=ctx expected=fp, pkt, pkt_meta, map_key, map_value' },
+    msg: 'R2 type=ctx expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_' },
   { name: 'scalar passed as map', src: 'r1 = 0\nr2 = r10\ncall 1\nr0 = 0\nexit', msg: 'R1 type=scalar expected=map_ptr' },
   { name: 'context field out of range', src: 'r0 = *(u32 *)(r1 + 64)\nexit', msg: 'invalid bpf_context access off=64 size=4' },
   { name: 'xdp context narrow read', src: 'r0 = *(u16 *)(r1 + 0)\nexit', msg: 'invalid bpf_context access off=0 size=2' },
@@ -180,7 +180,7 @@ const CASES: Case[] = [
     msg: 'invalid bpf_context access off=76 size=4' },
   { name: 'modified ctx pointer', src: 'r1 += 4\nr0 = *(u32 *)(r1 + 0)\nexit', msg: 'dereference of modified ctx ptr R1 off=4 disallowed' },
   { name: 'unknown helper', src: 'call 1234\nexit', msg: 'invalid func unknown#1234', code: 'E_VERIFIER_BAD_HELPER' },
-  { name: 'helper not for the program type', opts: { progType: 'socket_filter' }, src: 'call 44\nexit', msg: 'invalid func bpf_xdp_adjust_head#44' },
+  { name: 'helper not for the program type', opts: { progType: 'socket_filter' }, src: 'call 44\nexit', msg: 'program of this type cannot use helper bpf_xdp_adjust_head#44' },
   { name: 'R1-R5 clobbered by calls', src: 'r1 = 1\ncall 5\nr0 = r1\nexit', msg: 'R1 !read_ok', pc: 2 },
   { name: 'stack out of bounds', src: 'r1 = 0\n*(u64 *)(r10 - 520) = r1\nr0 = 0\nexit', msg: 'invalid write to stack R10 off=-520 size=8' },
   { name: 'stack above frame pointer', src: 'r1 = 0\n*(u64 *)(r10 + 0) = r1\nr0 = 0\nexit', msg: 'invalid write to stack R10 off=0 size=8' },
@@ -245,8 +245,8 @@ const CASES: Case[] = [
   { name: 'map fd not given', src: 'r1 = map_fd(3) ll\nr0 = 0\nexit', msg: 'fd 3 is not pointing to valid bpf_map' },
   { name: 'xdp not loadable unprivileged', opts: { unprivileged: true }, src: 'r0 = 0\nexit',
     msg: 'unprivileged loading of xdp programs is not permitted (EPERM)' },
-  { name: 'subprogram returns pointer', src: 'call f\nexit\nf:\nr0 = r10\nexit',
-    msg: 'At subprogram exit the register R0 is not a scalar value (fp)' },
+  { name: 'subprogram returns a stack pointer', src: 'call f\nexit\nf:\nr0 = r10\nexit',
+    msg: 'cannot return stack pointer to the caller' },
   { name: 'zero-size helper read', src: 'r1 = r10\nr1 += -8\nr2 = 0\ncall 6\nexit', msg: 'R2 invalid zero-sized read: u64=[0,0]' },
 ];
 
@@ -444,5 +444,62 @@ describe('bpfbox verify', () => {
     expect([0, 1, 2]).toContain(ok.status);
     const missing = cli(['verify', 'nope.s']);
     expect(missing.status).toBe(2);
+  });
+});
+
+// Behaviours checked against the Linux 6.18.44 verifier with the kernel oracle (same verdict,
+// message and processed count; the logs of the first two are identical to the kernel's).
+describe('kernel-exact details (checked against Linux 6.18)', () => {
+  it('links `r7 = r6; r7 += 5` as id=1+5 and refines the copy after a comparison of r6', () => {
+    const r = v('r6 = *(u32 *)(r1 + 16)\nr7 = r6\nr7 += 5\nif r6 > 10 goto +2\nr0 = r7\nexit\nr0 = 1\nexit', { logLevel: 2 });
+    expect(r.accepted).toBe(true);
+    expect(r.log).toContain('R7=scalar(id=1+5,smin=umin=5,smax=umax=0x100000004,var_off=(0x0; 0x1ffffffff))');
+    expect(r.log).toContain('R0=scalar(id=2,smin=umin=smin32=umin32=5,smax=umax=smax32=umax32=15,var_off=(0x0; 0xf))');
+    expect(r.log).toContain('R7=scalar(id=1+5,smin=umin=16,smax=umax=0x100000004,var_off=(0x0; 0x1ffffffff))');
+    expect(r.stats.processedInsns).toBe(8);
+  });
+  it('forks a [-1, 0] value before `&= K` (maybe_fork_scalars)', () => {
+    const r = v('r6 = *(u32 *)(r1 + 16)\nr6 &= 1\nr6 = -r6\nr6 &= 7\nr0 = r6\nexit', { logLevel: 2 });
+    expect(r.accepted).toBe(true);
+    expect(r.log).toContain('from 3 to 3:');
+  });
+  it('does not check R0 at a subprogram exit; the caller reading it fails at its own exit', () => {
+    const r = v('call f\nexit\nf:\nr1 = 0\nexit');
+    expect(r.error?.message).toBe('R0 !read_ok');
+    expect(r.error?.pc).toBe(1);
+    expect(v('call f\nr0 = *(u32 *)(r0 + 16)\nexit\nf:\nr0 = r1\nexit').accepted).toBe(true);
+  });
+  it('checks the combined stack size of a call chain after the walk', () => {
+    const r = v('*(u64 *)(r10 - 264) = 0\ncall f\nr0 = 2\nexit\nf:\n*(u64 *)(r10 - 256) = 0\nr0 = 0\nexit');
+    expect(r.error?.message).toBe('combined stack size of 2 calls is 528. Too large');
+    expect(r.stats.processedInsns).toBe(7);
+  });
+  it('an array lookup with a constant key below max_entries returns map_value', () => {
+    const ARR4: MapDef = { name: 'a', type: 'array', keySize: 4, valueSize: 8, maxEntries: 4 };
+    const ok = v('*(u32 *)(r10 - 8) = 3\nr2 = r10\nr2 += -8\nr1 = map_fd(0) ll\ncall 1\nr0 = *(u64 *)(r0 + 0)\nr0 = 2\nexit', { maps: [ARR4] });
+    expect(ok.accepted).toBe(true);
+    const unaligned = v('*(u32 *)(r10 - 4) = 3\nr2 = r10\nr2 += -4\nr1 = map_fd(0) ll\ncall 1\nr0 = *(u64 *)(r0 + 0)\nr0 = 2\nexit', { maps: [ARR4] });
+    expect(unaligned.error?.message).toBe("R0 invalid mem access 'map_value_or_null'");
+  });
+  it('map pointers: privileged reads of struct bpf_map, no writes, no negative offsets', () => {
+    expect(v('r1 = map_fd(0) ll\nr0 = *(u64 *)(r1 + 0)\nexit', { maps: [HASH] }).accepted).toBe(true);
+    expect(v('r1 = map_fd(0) ll\n*(u32 *)(r1 + 0) = 1\nr0 = 0\nexit', { maps: [HASH] }).error?.message).toBe('only read from bpf_htab is supported');
+    expect(v('r1 = map_fd(0) ll\nr0 = *(u64 *)(r1 - 8)\nexit', { maps: [HASH] }).error?.message).toBe('R1 is bpf_htab invalid negative access: off=-8');
+  });
+  it('helper stack buffers: `invalid read from stack` / `invalid write to stack` wording; kfuncs', () => {
+    expect(v('r1 = r10\nr1 += -4\nr2 = 8\nr3 = 0\nr4 = 0\nr5 = 0\ncall 28\nr0 = 0\nexit').error?.message)
+      .toBe('invalid read from stack R1 off=-4 size=8');
+    const k = v('call kfunc 1\nr0 = 0\nexit');
+    expect(k.error?.message).toBe('kernel btf_id 1 is not a function');
+    expect(k.stats.processedInsns).toBe(0);
+  });
+  it('prunes if/else diamonds whose values are never needed exactly (kernel counts)', () => {
+    const d = (n: number): string => {
+      let s = 'r6 = *(u32 *)(r1 + 16)\n';
+      for (let i = 0; i < n; i++) s += `if r6 & ${1 << i} goto +2\nr7 = ${2 * i + 1}\ngoto +1\nr7 = ${2 * i + 2}\n`;
+      return s + 'r0 = 2\nexit';
+    };
+    const r6 = v(d(6));
+    expect([r6.stats.processedInsns, r6.stats.totalStates, r6.stats.peakStates]).toEqual([56, 6, 6]);
   });
 });

@@ -5,17 +5,17 @@
 import type { Insn, Program } from '../isa/encoding.js';
 import { type HelperArg, type MapDef, helperProto, helperLogName } from '../runtime/helpers.js';
 import { type ProgType, ctxAccess } from '../runtime/progtypes.js';
-import { type CfgInfo, jumpTarget } from './cfg.js';
+import { type CfgInfo, StackLiveness, addPreciseUse, jumpTarget } from './cfg.js';
 import { alignTo, formatState, kernelInsnText } from './print.js';
 import {
   type ScalarAluOp, type ScalarJmpOp, type ScalarValue, scalarAlu, scalarBranchTaken, scalarByteSwap, scalarConst,
-  scalarConstValue, scalarNeg, scalarOfSize, scalarRefine, scalarSext, scalarTruncate, scalarUnknown, scalarWithin,
+  scalarConstValue, scalarNeg, scalarOfSize, scalarRefineKernel, scalarAluFork, scalarSext, scalarTruncate, scalarUnknown, scalarWithin,
   scalarZext32,
 } from './scalar.js';
 import {
   type Checkpoint, type FuncState, type Reg, type RegType, type VState, MAX_FRAMES, MAX_STACK, STACK_INVALID,
   STACK_MISC, STACK_SPILL, STACK_ZERO, cloneReg, cloneState, forEachReg, isPktPointer, newFrame, notInit, ptrReg,
-  regTypeStr, scalarReg, unknownScalar,
+  regTypeStr, scalarReg, unknownScalar, writableSlots,
 } from './state.js';
 
 export class Reject extends Error {
@@ -82,8 +82,12 @@ export class Engine {
   pc = 0;
   prevPc = 0;
   private idGen = 0;
+  private constMapKey = -1n;
+  private readonly idmap = new IdMap();
+  /** Stack slot liveness; null when the program has subprograms (then every slot is live). */
+  private readonly stackLive: StackLiveness | null;
   private pending: Pending[] = [];
-  private explored = new Map<string, Checkpoint[]>();
+  private explored = new Map<string | number, Checkpoint[]>();
   private jmps = 0;
   private prevJmps = 0;
   private prevInsns = 0;
@@ -99,6 +103,7 @@ export class Engine {
       this.insnAt[o.prog.slotOf[i]!] = insn;
     });
     this.stats.stackDepth = o.cfg.subprogs.map(() => 0);
+    this.stackLive = o.cfg.subprogs.length === 1 ? new StackLiveness(o.cfg, o.prog.slotCount) : null;
   }
 
   // ---- log -------------------------------------------------------------------------------
@@ -211,7 +216,8 @@ export class Engine {
       }
       const insn = this.insnAt[this.pc]!;
       if (++this.stats.processed > this.o.maxProcessed) {
-        this.fail('E_VERIFIER_TOO_COMPLEX', `BPF program is too large. Processed ${this.stats.processed} insn`);
+        // reported at the last instruction processed (the last one a kernel log shows)
+        throw new Reject(this.prevPc, 'E_VERIFIER_TOO_COMPLEX', `BPF program is too large. Processed ${this.stats.processed} insn`);
       }
       let exitPath = false;
       if (this.o.cfg.pruneAt[this.pc]) {
@@ -247,7 +253,10 @@ export class Engine {
         this.scratchAll();
         this.updateBranchCounts(this.cur.parent);
         const p = this.pending.pop();
-        if (!p) return;
+        if (!p) {
+          this.checkMaxStackDepth();
+          return;
+        }
         this.cur = p.state;
         this.prevPc = p.prev;
         this.pc = p.pc;
@@ -256,6 +265,32 @@ export class Engine {
         doPrintState = true;
       }
     }
+  }
+
+  /**
+   * check_max_stack_depth, after the walk: the stack depths of the subprograms along every static
+   * call chain (each rounded up to 16 bytes, as with the JIT) must not exceed 512 bytes. Reported
+   * at the call that goes over.
+   */
+  private checkMaxStackDepth(): void {
+    const { subprogs, subprogOf } = this.o.cfg;
+    const depthOf = (k: number): number => Math.ceil((this.stats.stackDepth[k] ?? 0) / 16) * 16;
+    const walk = (k: number, depth: number, frames: number, callPc: number): void => {
+      depth += depthOf(k);
+      if (depth > MAX_STACK) {
+        throw new Reject(callPc, 'E_VERIFIER_STACK_BOUNDS', `combined stack size of ${frames} calls is ${depth}. Too large`);
+      }
+      const end = k + 1 < subprogs.length ? subprogs[k + 1]! : this.o.prog.slotCount;
+      for (let i = subprogs[k]!; i < end; i++) {
+        const insn = this.insnAt[i];
+        if (!insn || insn.op.kind !== 'call_local') continue;
+        if (frames >= MAX_FRAMES) {
+          throw new Reject(i, 'E_VERIFIER_CALL_DEPTH', `the call stack of ${frames} frames is too deep !`);
+        }
+        walk(subprogOf[i + 1 + insn.imm]!, depth, frames + 1, i);
+      }
+    };
+    walk(0, 0, 1, 0);
   }
 
   private recordState(): void {
@@ -272,18 +307,23 @@ export class Engine {
     }
   }
 
-  private pushBranch(state: VState, pc: number, prev: number): void {
+  /** push_stack: a copy of the current state (or `state`) to explore from `pc` later. */
+  private pushBranch(state: VState | null, pc: number, prev: number): VState {
     if (this.pending.length + 1 > JMP_SEQ_LIMIT) {
       this.fail('E_VERIFIER_JMP_SEQ', `The sequence of ${this.pending.length + 1} jumps is too complex.`);
     }
-    if (state.parent) state.parent.branches++;
-    this.pending.push({ state, pc, prev, logPos: this.log.length });
+    const st = state ?? cloneState(this.cur);
+    if (st.parent) st.parent.branches++;
+    this.pending.push({ state: st, pc, prev, logPos: this.log.length });
+    return st;
   }
 
   // ---- pruning ---------------------------------------------------------------------------
 
-  private stateKey(pc: number): string {
-    return this.cur.frames.map((f) => f.callsite).join(',') + '@' + pc;
+  private stateKey(pc: number): string | number {
+    const frames = this.cur.frames;
+    if (frames.length === 1) return pc;
+    return frames.map((f) => f.callsite).join(',') + '@' + pc;
   }
 
   private isStateVisited(pc: number): boolean {
@@ -293,7 +333,8 @@ export class Engine {
     let list = this.explored.get(key);
     if (!list) this.explored.set(key, (list = []));
     let cnt = 0;
-    for (const sl of [...list]) {
+    for (let li = 0; li < list.length; li++) {
+      const sl = list[li]!;
       cnt++;
       if (sl.branches > 0) {
         if (this.statesEqual(sl.state, this.cur, 'exact')) {
@@ -307,8 +348,8 @@ export class Engine {
       }
       if (addNew) sl.miss++;
       if (sl.miss > sl.hit * 3 + 3) {
-        const i = list.indexOf(sl);
-        if (i >= 0) list.splice(i, 1);
+        list.splice(li, 1);
+        li--;
       }
     }
     if (cnt > this.stats.maxStatesPerInsn) this.stats.maxStatesPerInsn = cnt;
@@ -339,7 +380,8 @@ export class Engine {
 
   statesEqual(old: VState, cur: VState, mode: Mode): boolean {
     if (old.frames.length !== cur.frames.length) return false;
-    const idmap = new IdMap();
+    const idmap = this.idmap;
+    idmap.reset();
     for (let fi = 0; fi < old.frames.length; fi++) {
       const fo = old.frames[fi]!;
       const fc = cur.frames[fi]!;
@@ -349,7 +391,7 @@ export class Engine {
         if (mode !== 'exact' && !(live & (1 << r))) continue;
         if (!this.regsafe(fo.regs[r]!, fc.regs[r]!, mode, (precise & (1 << r)) !== 0, idmap)) return false;
       }
-      if (!this.stacksafe(fo, fc, mode, idmap)) return false;
+      if (!this.stacksafe(fo, fc, mode, idmap, this.pc)) return false;
     }
     return true;
   }
@@ -365,6 +407,8 @@ export class Engine {
     switch (o.type) {
       case 'scalar':
         if (!precise) return true;
+        if ((o.id & ADD_CONST) !== (c.id & ADD_CONST)) return false;
+        if ((o.id & ADD_CONST) && o.off !== c.off) return false;
         return scalarWithin(o.v, c.v) && idmap.checkScalar(o.id, c.id);
       case 'map_value': case 'map_value_or_null': case 'mem':
         return o.off === c.off && o.mapIdx === c.mapIdx && o.memSize === c.memSize && scalarWithin(o.v, c.v) &&
@@ -395,9 +439,19 @@ export class Engine {
     return this.unknown();
   }
 
-  private stacksafe(o: FuncState, c: FuncState, mode: Mode, idmap: IdMap): boolean {
+  /** Records a read of the stack bytes [lo, hi) (offsets from the frame pointer) at this pc. */
+  private noteStackRead(lo: number, hi: number): void {
+    if (this.stackLive) this.stackLive.addRead(this.pc, (-hi) >> 3, (-lo - 1) >> 3);
+  }
+
+  private stacksafe(o: FuncState, c: FuncState, mode: Mode, idmap: IdMap, pc: number): boolean {
+    const live = mode === 'exact' ? null : this.stackLive;
     for (let i = 0; i < o.allocated; i++) {
       const spi = i >> 3;
+      if (live && !live.isLive(pc, spi)) {
+        i = spi * 8 + 7;
+        continue;
+      }
       const ot = o.slotTypes[i]!;
       const ct = c.slotTypes[i]!;
       if (mode === 'exact') {
@@ -531,7 +585,7 @@ export class Engine {
           return;
         }
         if (is64) {
-          if (s.type === 'scalar' && s.id === 0 && scalarConstValue(s.v) === null) s.id = ++this.idGen;
+          this.assignScalarIdBeforeMov(s);
           this.setReg(d, cloneReg(s));
           return;
         }
@@ -541,9 +595,10 @@ export class Engine {
           return;
         }
         const fits32 = s.v.umax <= 0xffffffffn;
-        if (fits32 && s.id === 0 && scalarConstValue(s.v) === null) s.id = ++this.idGen;
+        if (fits32) this.assignScalarIdBeforeMov(s);
         const nr = scalarReg(scalarZext32(s.v));
         nr.id = fits32 ? s.id : 0;
+        nr.off = fits32 ? s.off : 0;
         this.setReg(d, nr);
         return;
       }
@@ -575,15 +630,55 @@ export class Engine {
         }
         this.fail('E_VERIFIER_PTR_ARITH', `R${d} pointer ${opStr} pointer prohibited`);
       }
+      addPreciseUse(this.o.cfg, this.o.prog, this.pc, 1 << d);
       this.setReg(d, this.ptrArith(insn, src, dst, true));
       return;
     }
     if (dst.type !== 'scalar') {
+      if (op.usesSrcReg) addPreciseUse(this.o.cfg, this.o.prog, this.pc, 1 << insn.src);
       this.setReg(d, this.ptrArith(insn, dst, src, false));
       return;
     }
+    if (name === 'and' || name === 'or') {
+      // maybe_fork_scalars: a [-1, 0] destination is split into its two values; the 0 is
+      // pushed and re-executes this instruction.
+      const fork = scalarAluFork(name, dst.v, src.v);
+      if (fork) {
+        const other = this.pushBranch(null, this.pc, this.pc);
+        const or = other.frames[other.frames.length - 1]!.regs[d]!;
+        or.v = fork.pushed;
+        dst.v = fork.current;
+        if (!is64) {
+          // __mark_reg32_known keeps the id; the 64-bit form clears it
+        } else {
+          or.id = 0;
+          or.off = 0;
+          dst.id = 0;
+          dst.off = 0;
+        }
+      }
+    }
     const v = scalarAlu(name, dst.v, src.v, is64);
-    this.setReg(d, scalarReg(v));
+    const res = scalarReg(v);
+    // BPF_ADD_CONST: `rX += K` keeps rX linked to its copies, K remembered in `off`.
+    if (this.o.privileged && name === 'add' && is64 && dst.id) {
+      const k = scalarConstValue(src.v);
+      if (k !== null && !(dst.id & ADD_CONST) && k <= 0x7fffffffn) {
+        res.id = dst.id | ADD_CONST;
+        res.off = Number(k);
+      }
+    }
+    this.setReg(d, res);
+  }
+
+  /** assign_scalar_id_before_mov */
+  private assignScalarIdBeforeMov(r: Reg): void {
+    if (r.type !== 'scalar') return;
+    if (r.id & ADD_CONST) {
+      r.id = 0;
+      r.off = 0;
+    }
+    if (!r.id && scalarConstValue(r.v) === null) r.id = ++this.idGen;
   }
 
   /** adjust_ptr_min_max_vals: pointer +/- scalar. */
@@ -765,6 +860,17 @@ export class Engine {
         if (t === 'read') this.loadResult(valueReg, size, sx, this.unknown());
         return;
       }
+      case 'map_ptr': {
+        // check_ptr_to_map_access: a read of the kernel's struct bpf_map (privileged only); its
+        // BTF layout is not modelled: any non-negative read gives an unknown scalar.
+        const m = this.o.maps[reg.mapIdx];
+        const tname = m && (m.type === 'array' || m.type === 'percpu_array') ? 'bpf_array' : 'bpf_htab';
+        if (!this.o.privileged) this.fail('E_VERIFIER_PERMISSION', `'struct ${tname}' access is allowed only to CAP_PERFMON and CAP_SYS_ADMIN`);
+        if (off < 0) this.fail('E_VERIFIER_INVALID_MEM_ACCESS', `R${regno} is ${tname} invalid negative access: off=${off}`);
+        if (t !== 'read') this.fail('E_VERIFIER_INVALID_MEM_ACCESS', `only read from ${tname} is supported`);
+        this.loadResult(valueReg, size, sx, this.unknown());
+        return;
+      }
       default:
         this.fail('E_VERIFIER_INVALID_MEM_ACCESS', `R${regno} invalid mem access '${regTypeStr(reg.type)}'`);
     }
@@ -862,8 +968,9 @@ export class Engine {
       for (let o = lo; o < hi; o++) {
         const b = -o - 1;
         const spi = b >> 3;
-        if (f.slotTypes[spi * 8 + 7] === STACK_SPILL) for (let j = 0; j < 8; j++) f.slotTypes[spi * 8 + j] = STACK_MISC;
-        f.slotTypes[b] = zero ? STACK_ZERO : STACK_MISC;
+        const ws = writableSlots(f);
+        if (ws[spi * 8 + 7] === STACK_SPILL) for (let j = 0; j < 8; j++) ws[spi * 8 + j] = STACK_MISC;
+        ws[b] = zero ? STACK_ZERO : STACK_MISC;
         this.markStackScratched(spi);
       }
       return;
@@ -872,14 +979,14 @@ export class Engine {
     const slot = -absOff - 1;
     const spi = slot >> 3;
     this.markStackScratched(spi);
-    const st = f.slotTypes;
+    const st = writableSlots(f);
     if (!this.o.privileged && st[spi * 8 + 7] === STACK_SPILL && f.spilled[spi]?.type !== 'scalar' && size !== 8) {
       this.fail('E_VERIFIER_SPILL', 'attempt to corrupt spilled pointer on stack');
     }
     const aligned = absOff % 8 === 0;
     if (value && aligned && value.type === 'scalar' && this.o.privileged) {
       const fits = bitWidth(value.v) <= size * 8;
-      if (fits && value.id === 0 && scalarConstValue(value.v) === null) value.id = ++this.idGen;
+      if (fits) this.assignScalarIdBeforeMov(value);
       const saved = cloneReg(value);
       if (!fits) saved.id = 0;
       this.saveSpill(f, spi, saved, size);
@@ -907,7 +1014,7 @@ export class Engine {
 
   private saveSpill(f: FuncState, spi: number, reg: Reg, size: number): void {
     f.spilled[spi] = reg;
-    const st = f.slotTypes;
+    const st = writableSlots(f);
     let i = 8;
     for (; i > 8 - size; i--) st[spi * 8 + i - 1] = STACK_SPILL;
     for (; i > 0; i--) {
@@ -926,6 +1033,7 @@ export class Engine {
     if (c === null) {
       const lo = Number(ptr.v.smin) + off;
       const hi = Number(ptr.v.smax) + off + size;
+      this.noteStackRead(lo, hi);
       for (let o = lo; o < hi; o++) {
         const b = -o - 1;
         const ty = st[b];
@@ -936,6 +1044,7 @@ export class Engine {
       return;
     }
     const absOff = Number(BigInt.asIntN(64, c)) + off;
+    this.noteStackRead(absOff, absOff + size);
     const slot = -absOff - 1;
     const spi = slot >> 3;
     this.markStackScratched(spi);
@@ -947,9 +1056,7 @@ export class Engine {
         if (sr.type !== 'scalar') this.fail('E_VERIFIER_SPILL', 'invalid size of register fill');
         if (dst < 0) return;
         if (size <= spillSize && absOff % 8 === 0) {
-          if (this.o.privileged && size === 4 && spillSize === 4 && bitWidth(sr.v) <= 32 && sr.id === 0 && scalarConstValue(sr.v) === null) {
-            sr.id = ++this.idGen;
-          }
+          if (this.o.privileged && size === 4 && spillSize === 4 && bitWidth(sr.v) <= 32) this.assignScalarIdBeforeMov(sr);
           const r = cloneReg(sr);
           if (bitWidth(sr.v) > size * 8) r.id = 0;
           this.loadResult(dst, size, sx, r);
@@ -1038,6 +1145,11 @@ export class Engine {
     }
     const pred = this.branchTaken(dst, src, jop, is64);
     const target = jumpTarget(insn, pc)!;
+    if (pred >= 0) {
+      // mark_chain_precision of the scalar operands of a predicted branch
+      const mask = (dst.type === 'scalar' ? 1 << insn.dst : 0) | (op.usesSrcReg && src.type === 'scalar' ? 1 << insn.src : 0);
+      if (mask) addPreciseUse(this.o.cfg, this.o.prog, pc, mask);
+    }
     if (pred === 1) {
       this.printInsnStateIfLogging();
       return target;
@@ -1046,26 +1158,37 @@ export class Engine {
       this.printInsnStateIfLogging();
       return pc + 1;
     }
-    const other = cloneState(this.cur);
+    // Linked scalars (same id) that are live here are collected before refinement, as
+    // collect_linked_regs does, and updated in both branches afterwards.
+    const linked: LinkedEntry[] = [];
+    if (op.usesSrcReg && src.type === 'scalar' && src.id) this.collectLinked(src.id, linked);
+    if (dst.type === 'scalar' && dst.id) this.collectLinked(dst.id, linked);
+    const other = this.pushBranch(null, target, pc);
     const oregs = other.frames[other.frames.length - 1]!.regs;
-    let thisDead = false;
-    let otherDead = false;
     if (dst.type === 'scalar' && src.type === 'scalar') {
-      const osrc = op.usesSrcReg ? oregs[insn.src]! : scalarReg(src.v);
-      const t = scalarRefine(jop, oregs[insn.dst]!.v, osrc.v, is64, true);
-      const f = scalarRefine(jop, dst.v, src.v, is64, false);
-      if (t) {
-        oregs[insn.dst]!.v = t[0];
-        if (op.usesSrcReg) oregs[insn.src]!.v = t[1];
-        syncLinked(other, oregs[insn.dst]!);
-        if (op.usesSrcReg) syncLinked(other, oregs[insn.src]!);
-      } else otherDead = true;
-      if (f) {
-        dst.v = f[0];
-        if (op.usesSrcReg) src.v = f[1];
-        syncLinked(this.cur, dst);
-        if (op.usesSrcReg) syncLinked(this.cur, src);
-      } else thisDead = true;
+      // reg_set_min_max: fall-through first, then the taken branch; an impossible outcome the
+      // prediction missed is logged as a REG INVARIANTS VIOLATION and explored anyway.
+      const same = op.usesSrcReg && insn.src === insn.dst;
+      const f = scalarRefineKernel(jop, dst.v, same ? null : src.v, is64, false);
+      const t = scalarRefineKernel(jop, oregs[insn.dst]!.v, same ? null : src.v, is64, true);
+      if (this.level > 0) {
+        if (t.violation) this.verbose(t.violation.split('\n').map((l) => `verifier bug: ${l}\n`).join(''));
+        if (f.violation) this.verbose(f.violation.split('\n').map((l) => `verifier bug: ${l}\n`).join(''));
+      }
+      dst.v = f.a;
+      oregs[insn.dst]!.v = t.a;
+      if (op.usesSrcReg) {
+        src.v = f.b;
+        oregs[insn.src]!.v = t.b;
+        if (src.id) {
+          syncLinked(this.cur, src, linked);
+          syncLinked(other, oregs[insn.src]!, linked);
+        }
+      }
+      if (dst.id) {
+        syncLinked(this.cur, dst, linked);
+        syncLinked(other, oregs[insn.dst]!, linked);
+      }
     }
     if (is64 && !op.usesSrcReg && insn.imm === 0 && (jop === 'jeq' || jop === 'jne') && dst.type === 'map_value_or_null') {
       const id = dst.id;
@@ -1074,18 +1197,31 @@ export class Engine {
     } else if (!this.matchPktPointers(insn, dst, src, this.cur, other, oregs) && this.isPtrValue(dst)) {
       this.fail('E_VERIFIER_PTR_COMPARISON', `R${insn.dst} pointer comparison prohibited`);
     }
-    if (thisDead && otherDead) {
-      this.printInsnStateIfLogging();
-      return pc + 1;
-    }
-    if (thisDead) {
-      this.cur = other;
-      this.printInsnStateIfLogging();
-      return target;
-    }
-    if (!otherDead) this.pushBranch(other, target, pc);
     this.printInsnStateIfLogging();
     return pc + 1;
+  }
+
+  /** collect_linked_regs: live registers (and spilled scalars) of every frame with this id. */
+  private collectLinked(id: number, out: LinkedEntry[]): void {
+    id &= ~ADD_CONST;
+    const st = this.cur;
+    const last = st.frames.length - 1;
+    const liveIn = this.o.cfg.liveIn;
+    for (let i = last; i >= 0; i--) {
+      const f = st.frames[i]!;
+      const live = liveIn[i === last ? this.pc : st.frames[i + 1]!.callsite]!;
+      for (let j = 0; j < 10; j++) {
+        if (!(live & (1 << j))) continue;
+        const r = f.regs[j]!;
+        if (r.type === 'scalar' && (r.id & ~ADD_CONST) === id) out.push({ frame: i, idx: j, spill: false });
+      }
+      const nslots = f.allocated >> 3;
+      for (let spi = 0; spi < nslots; spi++) {
+        if (f.slotTypes[spi * 8 + 7] !== STACK_SPILL) continue;
+        const r = f.spilled[spi];
+        if (r && r.type === 'scalar' && (r.id & ~ADD_CONST) === id) out.push({ frame: i, idx: spi, spill: true });
+      }
+    }
   }
 
   private printInsnStateIfLogging(): void {
@@ -1152,9 +1288,11 @@ export class Engine {
   private checkHelperCall(insn: Insn): void {
     const id = insn.imm;
     const proto = helperProto(id);
-    const allowed = proto && this.o.pt.helpers.has(id) && !(id === 6 && !this.o.privileged);
-    if (!proto || !allowed) this.fail('E_VERIFIER_BAD_HELPER', `invalid func ${proto ? `bpf_${proto.name}` : 'unknown'}#${id}`);
+    if (!proto) this.fail('E_VERIFIER_BAD_HELPER', `invalid func unknown#${id}`);
+    const allowed = this.o.pt.helpers.has(id) && !(id === 6 && !this.o.privileged);
+    if (!allowed) this.fail('E_VERIFIER_BAD_HELPER', `program of this type cannot use helper bpf_${proto.name}#${id}`);
     let mapIdx = -1;
+    this.constMapKey = -1n;
     for (let i = 0; i < proto.args.length; i++) {
       const regno = i + 1;
       const arg = proto.args[i]!;
@@ -1166,7 +1304,11 @@ export class Engine {
       this.setReg(r, notInit());
       this.markRegScratched(r);
     }
-    if (proto.ret === 'map_value_or_null') {
+    const m = this.o.maps[mapIdx];
+    if (proto.ret === 'map_value_or_null' && id === 1 && m && this.constMapKey >= 0n && this.constMapKey < BigInt(m.maxEntries)) {
+      // Linux 6.18: an array lookup with a constant key below max_entries cannot fail
+      this.setReg(0, ptrReg('map_value', { mapIdx }));
+    } else if (proto.ret === 'map_value_or_null') {
       this.setReg(0, ptrReg('map_value_or_null', { mapIdx, id: ++this.idGen }));
     } else {
       this.setReg(0, this.unknown());
@@ -1184,7 +1326,6 @@ export class Engine {
   private checkArg(regno: number, reg: Reg, arg: HelperArg, mapIdx: number, next: HelperArg | undefined): void {
     const memTypes: RegType[] = ['fp', 'pkt', 'pkt_meta', 'map_value', 'mem'];
     const memNames = 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_';
-    const keyNames = 'fp, pkt, pkt_meta, map_key, map_value';
     const typeErr = (expected: string): never =>
       this.fail('E_VERIFIER_ARG_TYPE', `R${regno} type=${regTypeStr(reg.type)} expected=${expected}`);
     switch (arg) {
@@ -1199,10 +1340,13 @@ export class Engine {
         if (reg.off) this.fail('E_VERIFIER_CTX_MODIFIED', `dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`);
         return;
       case 'map_key': case 'map_value': {
-        if (!memTypes.includes(reg.type) || reg.type === 'mem') typeErr(keyNames);
+        if (!memTypes.includes(reg.type)) typeErr(memNames);
         if (mapIdx < 0) this.fail('E_VERIFIER_HELPER_ARG', `invalid map_ptr to access map->${arg === 'map_key' ? 'key' : 'value'}`);
         const m = this.o.maps[mapIdx]!;
         this.helperMem(regno, arg === 'map_key' ? m.keySize : m.valueSize, false, 'read');
+        if (arg === 'map_key' && (m.type === 'array' || m.type === 'percpu_array')) {
+          this.constMapKey = this.constantMapKey(reg, m.keySize);
+        }
         return;
       }
       case 'mem_rdonly': case 'mem_or_null_rdonly': case 'mem_uninit': {
@@ -1232,6 +1376,33 @@ export class Engine {
     }
   }
 
+  /**
+   * get_constant_map_key: the key on the stack as a constant (STACK_ZERO bytes, or a scalar spill
+   * of exactly the key size holding a constant), or -1.
+   */
+  private constantMapKey(key: Reg, keySize: number): bigint {
+    if (!this.o.privileged || key.type !== 'fp') return -1n;
+    const c = scalarConstValue(key.v);
+    if (c === null) return -1n;
+    const stackOff = key.off + Number(BigInt.asIntN(64, c));
+    const slot = -stackOff - 1;
+    if (slot < 0 || slot >= MAX_STACK) return -1n;
+    const spi = slot >> 3;
+    const off = slot & 7;
+    const f = this.cur.frames[key.frameno]!;
+    const st = f.slotTypes;
+    let zero = 0;
+    for (let i = off; i >= 0 && st[spi * 8 + i] === STACK_ZERO; i--) zero++;
+    if (zero >= keySize) return 0n;
+    const sr = f.spilled[spi];
+    if (st[spi * 8 + 7] !== STACK_SPILL || !sr || sr.type !== 'scalar') return -1n;
+    let spill = 0;
+    for (let i = off; i >= 0 && st[spi * 8 + i] === STACK_SPILL; i--) spill++;
+    if (spill !== keySize) return -1n;
+    const v = scalarConstValue(sr.v);
+    return v === null ? -1n : v;
+  }
+
   /** check_helper_mem_access */
   private helperMem(regno: number, size: number, zeroOk: boolean, t: 'read' | 'write'): void {
     const reg = this.reg(regno);
@@ -1247,18 +1418,20 @@ export class Engine {
         return;
       case 'fp': {
         if (size === 0 && zeroOk) return;
-        const { min, max } = this.checkStackBounds(regno, reg.off, size, 'helper', '');
+        const { min, max } = this.checkStackBounds(regno, reg.off, size, t, '');
         const f = this.cur.frames[reg.frameno]!;
         const c = scalarConstValue(reg.v);
         if (c === null && !this.o.privileged) {
           this.fail('E_VERIFIER_STACK_BOUNDS', `R${regno} variable offset stack access prohibited for !root, var_off=${tnumStr(reg.v)}`);
         }
+        if (t === 'read') this.noteStackRead(min, max);
         for (let o = min; o < max; o++) {
           const b = -o - 1;
           const spi = b >> 3;
           if (t === 'write') {
-            if (f.slotTypes[spi * 8 + 7] === STACK_SPILL) for (let j = 0; j < 8; j++) f.slotTypes[spi * 8 + j] = STACK_MISC;
-            f.slotTypes[b] = STACK_MISC;
+            const ws = writableSlots(f);
+            if (ws[spi * 8 + 7] === STACK_SPILL) for (let j = 0; j < 8; j++) ws[spi * 8 + j] = STACK_MISC;
+            ws[b] = STACK_MISC;
             continue;
           }
           const ty = f.slotTypes[b];
@@ -1277,7 +1450,7 @@ export class Engine {
 
   private checkLocalCall(insn: Insn): number {
     const depth = this.cur.frames.length;
-    if (depth >= MAX_FRAMES) this.fail('E_VERIFIER_CALL_DEPTH', `the call stack of ${depth + 1} frames is too deep !`);
+    if (depth >= MAX_FRAMES) this.fail('E_VERIFIER_CALL_DEPTH', `the call stack of ${depth + 1} frames is too deep`);
     const target = this.pc + 1 + insn.imm;
     const caller = this.frame;
     const callee = newFrame(depth, this.pc, target);
@@ -1295,11 +1468,11 @@ export class Engine {
   private checkExit(): number | 'exit' {
     const frames = this.cur.frames;
     if (frames.length > 1) {
+      // prepare_func_exit: R0 is handed back as it is (even uninitialized or a pointer), except
+      // a stack pointer; only the main program's exit checks it.
       const callee = frames[frames.length - 1]!;
-      const r0 = this.readReg(0);
-      if (r0.type !== 'scalar') {
-        this.fail('E_VERIFIER_RETURN', `At subprogram exit the register R0 is not a scalar value (${regTypeStr(r0.type)})`);
-      }
+      const r0 = callee.regs[0]!;
+      if (r0.type === 'fp') this.fail('E_VERIFIER_RETURN', 'cannot return stack pointer to the caller');
       frames.pop();
       const caller = frames[frames.length - 1]!;
       caller.regs[0] = cloneReg(r0);
@@ -1340,18 +1513,26 @@ export class Engine {
 
 // ---- helpers -------------------------------------------------------------------------------
 
+/** check_ids: a bijection between the ids of the old and the current state (reused, reset per comparison). */
 class IdMap {
-  private readonly map = new Map<number, number>();
-  private readonly rev = new Map<number, number>();
-  private tmp = 1 << 30;
+  private readonly olds: number[] = [];
+  private readonly curs: number[] = [];
+  private tmp = 1 << 29;
+  reset(): void {
+    this.olds.length = 0;
+    this.curs.length = 0;
+    this.tmp = 1 << 29;
+  }
   check(o: number, c: number): boolean {
     if (!!o !== !!c) return false;
     if (o === 0) return true;
-    const m = this.map.get(o);
-    if (m !== undefined) return m === c;
-    if (this.rev.has(c)) return false;
-    this.map.set(o, c);
-    this.rev.set(c, o);
+    const olds = this.olds;
+    for (let i = 0; i < olds.length; i++) {
+      if (olds[i] === o) return this.curs[i] === c;
+      if (this.curs[i] === c) return false;
+    }
+    olds.push(o);
+    this.curs.push(c);
     return true;
   }
   checkScalar(o: number, c: number): boolean {
@@ -1383,11 +1564,32 @@ function isPktAny(r: Reg): boolean {
   return r.type === 'pkt' || r.type === 'pkt_meta' || r.type === 'pkt_end';
 }
 
-function syncLinked(st: VState, known: Reg): void {
-  if (known.type !== 'scalar' || !known.id) return;
-  forEachReg(st, (r) => {
-    if (r !== known && r.type === 'scalar' && r.id === known.id) r.v = known.v;
-  });
+interface LinkedEntry {
+  frame: number;
+  idx: number;
+  spill: boolean;
+}
+
+/** Scalar ids with this bit were linked by `rX += K` (BPF_ADD_CONST); `off` holds K. */
+export const ADD_CONST = 1 << 30;
+
+/** sync_linked_regs */
+function syncLinked(st: VState, known: Reg, list: readonly LinkedEntry[]): void {
+  for (const e of list) {
+    const f = st.frames[e.frame];
+    if (!f) continue;
+    const r = e.spill ? f.spilled[e.idx] : f.regs[e.idx];
+    if (!r || r.type !== 'scalar' || r === known) continue;
+    if ((r.id & ~ADD_CONST) !== (known.id & ~ADD_CONST)) continue;
+    if ((!(r.id & ADD_CONST) && !(known.id & ADD_CONST)) || r.off === known.off) {
+      r.v = known.v;
+      r.id = known.id;
+      r.off = known.off;
+    } else {
+      // reg = known + (reg.off - known.off), keeping reg's id, flag and delta
+      r.v = scalarAlu('add', known.v, scalarConst(BigInt(r.off - known.off)), true);
+    }
+  }
 }
 
 function markPtrOrNull(st: VState, id: number, isNull: boolean): void {

@@ -40,6 +40,7 @@ const EXPLAIN: Record<string, string> = {
   E_VERIFIER_PROG_TOO_LARGE: 'The program has more instructions than the loader allows (4096 unprivileged, 1,000,000 privileged).',
   E_VERIFIER_PERMISSION: 'An unprivileged loader may not load this program type, or use this feature.',
   E_VERIFIER_PRIVILEGE: 'An unprivileged loader may not use bpf-to-bpf calls or kernel functions.',
+  E_VERIFIER_BAD_KFUNC: 'The call names a kernel function (kfunc) by BTF id; bpfbox has no kernel BTF, so it cannot resolve kfuncs and rejects the call as the kernel does for an id that is not a function.',
   E_VERIFIER_BAD_CALL: 'A local call targets an instruction outside the program.',
   E_VERIFIER_TRUNCATED: 'The program size is not a multiple of 8 bytes.',
   E_VERIFIER_INTERNAL: 'bpfbox hit an internal error while verifying; this is a bug in bpfbox, not necessarily in the program.',

@@ -119,6 +119,14 @@ export function verify(program: Program, options: VerifyOptions): VerifyResult {
         return rejectEarly(t0, program.slotOf[i]!, 'E_VERIFIER_UNKNOWN_OPCODE', `unknown opcode ${op.opcode.toString(16).padStart(2, '0')}`, logLevel, maps);
       }
     }
+    // resolve_pseudo_ldimm64: map references are resolved before the walk
+    for (let i = 0; i < program.insns.length; i++) {
+      const insn = program.insns[i]!;
+      if (insn.op.kind !== 'lddw' || !(insn.src === 1 || insn.src === 2)) continue;
+      if (insn.imm < 0 || insn.imm >= maps.length) {
+        return rejectEarly(t0, program.slotOf[i]!, 'E_VERIFIER_MAP_FD', `fd ${insn.imm} is not pointing to valid bpf_map`, logLevel, maps);
+      }
+    }
     const cfg = checkCfg(program, privileged, pt.retRange !== null);
     if (!cfg.ok) return rejectEarly(t0, cfg.error.pc, cfg.error.code, cfg.error.message, logLevel, maps);
     const engine = new Engine({

@@ -5,7 +5,7 @@
 import { formatInsn } from '../asm/index.js';
 import type { Insn } from '../isa/encoding.js';
 import { helperLogName } from '../runtime/helpers.js';
-import { formatScalar } from './scalar.js';
+import { formatScalar, formatScalarWith } from './scalar.js';
 import type { FuncState, Reg, VState } from './state.js';
 import { STACK_CHAR, regTypeStr } from './state.js';
 
@@ -79,7 +79,11 @@ export function kernelInsnText(insn: Insn, mapIdx?: (insn: Insn) => number | nul
 
 /** print_reg_state: one register's value in kernel notation (without the `R1=` prefix). */
 export function formatReg(reg: Reg, frameno: number, maps: readonly { name: string; keySize: number; valueSize: number }[]): string {
-  if (reg.type === 'scalar') return formatScalar(reg.v, reg.id);
+  if (reg.type === 'scalar') {
+    // BPF_ADD_CONST (1 << 30): `id=4+5` for a copy that was adjusted by `+= 5`
+    if (reg.id & (1 << 30)) return formatScalarWith(reg.v, { id: reg.id & ~(1 << 30), addConst: reg.off });
+    return formatScalar(reg.v, reg.id);
+  }
   let out = regTypeStr(reg.type);
   const isConst = reg.v.var.mask === 0n;
   if (reg.type === 'fp') {

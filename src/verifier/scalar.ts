@@ -58,9 +58,9 @@ const S32_MAX_B = BigInt(S32_MAX);
 const s64 = (x: bigint): bigint => BigInt.asIntN(64, x);
 const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);
 /** Low 32 bits of a bigint, unsigned. */
-const lo32u = (x: bigint): number => Number(x & U32_MASK);
+const lo32u = (x: bigint): number => Number(BigInt.asIntN(32, x)) >>> 0;
 /** Low 32 bits of a bigint, signed. */
-const lo32s = (x: bigint): number => Number(x & U32_MASK) | 0;
+const lo32s = (x: bigint): number => Number(BigInt.asIntN(32, x));
 const u32 = (x: number): number => x >>> 0;
 const s32 = (x: number): number => x | 0;
 const bmax = (a: bigint, b: bigint): bigint => (a > b ? a : b);
@@ -147,6 +147,12 @@ function updateReg32Bounds(r: Reg): void {
 function updateReg64Bounds(r: Reg): void {
   const v = r.var.value;
   const m = r.var.mask;
+  if (m === U64_MASK) {
+    // an unknown tnum bounds nothing; the only effect left is the single-member collapse below
+    // (tnum_step(unknown, umin) is umin + 1, or U64_MAX for umin = U64_MAX)
+    if (r.umin === r.umax && r.umin !== U64_MAX) markKnown(r, r.umin);
+    return;
+  }
   const sminT = s64(v | (m & (1n << 63n)));
   const smaxT = s64(v | (m & S64_MAX));
   if (sminT > r.smin) r.smin = sminT;
@@ -320,9 +326,16 @@ function boundsSync(r: Reg): void {
     return;
   }
   updateRegBounds(r);
-  regDeduceBounds(r);
-  regDeduceBounds(r);
-  regDeduceBounds(r);
+  // three rounds, as the kernel; a round that changes nothing is a fixed point, so the
+  // remaining rounds would change nothing either
+  for (let round = 0; round < 3; round++) {
+    const { smin, smax, umin, umax, s32min, s32max, u32min, u32max } = r;
+    const vv = r.var.value;
+    const vm = r.var.mask;
+    regDeduceBounds(r);
+    if (r.smin === smin && r.smax === smax && r.umin === umin && r.umax === umax && r.s32min === s32min &&
+        r.s32max === s32max && r.u32min === u32min && r.u32max === u32max && r.var.value === vv && r.var.mask === vm) break;
+  }
   regBoundOffset(r);
   updateRegBounds(r);
 }

@@ -47,6 +47,8 @@ export interface FuncState {
   spilled: Reg[];
   /** Bytes of stack in use (multiple of 8). */
   allocated: number;
+  /** slotTypes may be shared with a copy of this frame: copy it before writing (writableSlots). */
+  cow: boolean;
 }
 
 export interface VState {
@@ -64,7 +66,7 @@ export interface Checkpoint {
   hit: number;
   miss: number;
   /** Frame callsites chain key. */
-  key: string;
+  key: string | number;
 }
 
 let UNKNOWN: ScalarValue | null = null;
@@ -84,28 +86,55 @@ export function scalarReg(v: ScalarValue): Reg {
   return { type: 'scalar', v, off: 0, id: 0, range: 0, mapIdx: -1, memSize: 0, frameno: 0 };
 }
 export function ptrReg(type: RegType, extra: Partial<Reg> = {}): Reg {
-  return { type, v: zeroScalar(), off: 0, id: 0, range: 0, mapIdx: -1, memSize: 0, frameno: 0, ...extra };
+  return {
+    type, v: extra.v ?? zeroScalar(), off: extra.off ?? 0, id: extra.id ?? 0, range: extra.range ?? 0,
+    mapIdx: extra.mapIdx ?? -1, memSize: extra.memSize ?? 0, frameno: extra.frameno ?? 0,
+  };
 }
 
+/** A copy with the same object shape as every other register (fast property access). */
 export function cloneReg(r: Reg): Reg {
-  return { ...r };
+  return {
+    type: r.type, v: r.v, off: r.off, id: r.id, range: r.range, mapIdx: r.mapIdx, memSize: r.memSize,
+    frameno: r.frameno,
+  };
 }
 
 export function newFrame(frameno: number, callsite: number, subprog: number): FuncState {
   const regs: Reg[] = [];
   for (let i = 0; i < 11; i++) regs.push(notInit());
   regs[10] = ptrReg('fp', { frameno });
-  return { frameno, callsite, subprog, regs, slotTypes: new Uint8Array(MAX_STACK), spilled: [], allocated: 0 };
+  return { frameno, callsite, subprog, regs, slotTypes: new Uint8Array(MAX_STACK), spilled: [], allocated: 0, cow: false };
 }
 
 export function cloneFrame(f: FuncState): FuncState {
+  const regs: Reg[] = new Array<Reg>(11);
+  for (let i = 0; i < 11; i++) regs[i] = cloneReg(f.regs[i]!);
+  const spilled: Reg[] = [];
+  const sp = f.spilled;
+  for (let i = 0; i < sp.length; i++) {
+    const r = sp[i];
+    if (r) spilled[i] = cloneReg(r);
+  }
+  // the slot types are shared copy-on-write: both frames copy them before their next write
+  f.cow = true;
   return {
     frameno: f.frameno, callsite: f.callsite, subprog: f.subprog,
-    regs: f.regs.map(cloneReg),
-    slotTypes: f.slotTypes.slice(),
-    spilled: f.spilled.map((r) => (r ? cloneReg(r) : r)),
+    regs,
+    slotTypes: f.slotTypes,
+    spilled,
     allocated: f.allocated,
+    cow: true,
   };
+}
+
+/** The frame's slot types, made private to it first if they are shared. */
+export function writableSlots(f: FuncState): Uint8Array {
+  if (f.cow) {
+    f.slotTypes = f.slotTypes.slice();
+    f.cow = false;
+  }
+  return f.slotTypes;
 }
 
 export function cloneState(s: VState): VState {
