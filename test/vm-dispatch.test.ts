@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { OPS, layout, makeInsn, opByName } from '../src/isa/index.js';
 import { CODE_BY_OP_ID, unmappedOps } from '../src/vm/dispatch.js';
-import { Code } from '../src/vm/interpreter.js';
+import { Code, DIV_MOD_CODES, DIV_SIGNED_CODES } from '../src/vm/interpreter.js';
 import {
   MAX_FRAMES,
   MEM_BASE,
@@ -14,7 +14,7 @@ import {
   WINDOW_MASK,
 } from '../src/vm/memory.js';
 import { prepare } from '../src/vm/prepare.js';
-import { CODE_AT, DEEPEST_FRAME_AT, DIV_SCRATCH_AT, FRAMES_AT, FRAME_WORDS, HI, STRIDE } from '../src/vm/words.js';
+import { CODE_AT, DEEPEST_FRAME_AT, DEPTH_AT, FRAMES_AT, FRAME_WORDS, HI, MAX_CODE_SLOTS, STRIDE, W_WORDS } from '../src/vm/words.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -53,9 +53,27 @@ describe('layout constants used as literals by the hot loop', () => {
     expect(src).toContain('let pc = (vm.pc << 2) + 128;');
     expect(src).toContain('vm.pc = (pc - 128) >> 2;');
     expect(DEEPEST_FRAME_AT).toBe(120);
-    expect(DIV_SCRATCH_AT).toBe(124);
     expect(src).toContain('if (depth > W[120]!) W[120] = depth;');
-    expect(readFileSync(fileURLToPath(new URL('../src/vm/arith.ts', import.meta.url)), 'utf8')).toContain('const Q_LO = 124;');
+    expect(DEPTH_AT).toBe(121);
+    expect(src).toContain('W[121] = vm.depth;');
+    expect(W_WORDS).toBe(4194304);
+    expect(src).toContain('const MEM = new Int32Array(4194304); // W_WORDS');
+    expect(src).toContain('const MEM_HEAD = MEM.subarray(0, 128);');
+    expect(CODE_AT + MAX_CODE_SLOTS * STRIDE).toBe(W_WORDS);
+  });
+
+  it('agree with the dispatch codes (the shared division body)', () => {
+    const codes = [Code.DIV64_IMM, Code.SDIV64_IMM, Code.MOD64_IMM, Code.SMOD64_IMM,
+      Code.DIV64_REG, Code.SDIV64_REG, Code.MOD64_REG, Code.SMOD64_REG];
+    for (const c of codes) expect(c).toBeLessThan(32);
+    expect(DIV_MOD_CODES).toBe(0x3000c00);
+    expect(DIV_SIGNED_CODES).toBe(0x2080820);
+    expect(src).toContain('const isMod = ((0x3000c00 >>> op) & 1) !== 0;');
+    expect(src).toContain('if (((0x2080820 >>> op) & 1) !== 0) {');
+    // Immediate forms come before ADD64_REG, register forms after it.
+    expect(Math.max(Code.DIV64_IMM, Code.SDIV64_IMM, Code.MOD64_IMM, Code.SMOD64_IMM)).toBeLessThan(Code.ADD64_REG);
+    expect(Math.min(Code.DIV64_REG, Code.SDIV64_REG, Code.MOD64_REG, Code.SMOD64_REG)).toBeGreaterThan(Code.ADD64_REG);
+    expect(src).toContain('if (op < Code.ADD64_REG) {');
   });
 
   it('agree with memory.ts', () => {

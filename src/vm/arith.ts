@@ -1,12 +1,13 @@
 // 64-bit arithmetic on lo/hi int32 register halves, without BigInt and without allocation.
 //
 // Registers live in one Int32Array `R` (the interpreter's `W`, see words.ts): low halves at
-// R[0..15], high halves at R[16..31]; R[124..127] is scratch for the division routine. Every
-// helper here reads the destination register `d` as its left operand and writes the result back
-// into R[d] (low) and R[d + 16] (high). The right operand is passed as two int32 halves. All results are exact for every input (checked against a BigInt
+// R[0..15], high halves at R[16..31]. Every helper here reads the destination register `d` as its
+// left operand and writes the result back into R[d] (low) and R[d + 16] (high). The right operand
+// is passed as two int32 halves. All results are exact for every input (checked against a BigInt
 // reference in test/vm-arith.test.ts).
 
 const TWO_POW_32 = 4294967296;
+const TWO_POW_M32 = 1 / TWO_POW_32;
 
 /** High 32 bits of the unsigned 32x32 -> 64 product (Hacker's Delight mulhu, 16-bit limbs). */
 export function mulHighU32(a: number, b: number): number {
@@ -29,208 +30,185 @@ export function mul64(R: Int32Array, d: number, bLo: number, bHi: number): void 
   R[d + 16] = (mulHighU32(aLo, bLo) + Math.imul(aLo, bHi) + Math.imul(aHi, bLo)) | 0;
 }
 
-// The general division routine leaves its results in R[Q_LO..R_HI] (scratch words of the
-// interpreter's array, see words.ts) rather than allocating or using module variables.
-const Q_LO = 124;
-const Q_HI = 125;
-const R_LO = 126;
-const R_HI = 127;
+// ---- Division ------------------------------------------------------------------------------
+//
+// `divmod64` does all four 64-bit operations. The interpreter runs a copy of its body written out
+// in the hot loop (interpreter.ts explains why); keep the two identical. It works on doubles that
+// hold exact integers, needs one floating-point division for almost every operand pair (two when
+// the quotient is 2^51 or more) and never allocates:
+//
+//  * a and b below 2^32: one uint32 division (which V8 compiles to an integer division).
+//  * b < 2^30 and a / b < 2^51: q = floor(fl(a) / b) is off by at most one (a and the quotient
+//    are each rounded once: relative error < 2^-52, times a quotient below 2^51 is below 1/2).
+//    So r = a - q * b lies in [-b, 2b), inside the int32 range: its low 32 bits, which Math.imul
+//    gives exactly, are all of it. One comparison with b corrects q and r.
+//  * b < 2^51 otherwise: the same estimate, and r = a - q * b is found exactly from two inexact
+//    pieces: its low 32 bits (exact) and the double ra = fl(a) - fl(q * b), which is within 2^12
+//    of r. So r = ra + ToInt32(rLow32 - ra) (|r - ra| < 2^31 and |r| < 2^52 keep every step
+//    exact). When a / b >= 2^51 (then b < 2^13) the high word is divided first, exactly, and the
+//    rest (aH - qh * b) * 2^32 + aL has a quotient below 2^32.
+//  * b >= 2^51: the quotient is below 2^13, so q * bLo and q * bHi are exact doubles: subtract
+//    word-wise, normalise the borrow, correct once.
+//
+// Signed forms divide magnitudes and negate. INT64_MIN / -1 needs no special case: |INT64_MIN| =
+// 2^63 as an unsigned value, 2^63 / 1 negated wraps back to INT64_MIN, and 2^63 % 1 = 0.
 
 /**
- * Unsigned 64-bit division of (aHi:aLo) by (bHi:bLo) != 0 when an operand is 2^53 or more:
- * quotient in R[Q_LO], R[Q_HI], remainder in R[R_LO], R[R_HI]. (Below 2^53 the callers divide
- * doubles directly; that is exact: for integers a, b < 2^53 the float quotient is within one ulp,
- * which can never carry floor(a / b) past an integer boundary.)
+ * R[d] (low) and R[d + 16] (high) op= (bHi:bLo): unsigned or signed (truncating) division, or
+ * modulo (the remainder takes the dividend's sign, as in C). Division by zero gives 0; modulo by
+ * zero leaves the destination unchanged.
  */
-export function udivmod64Large(R: Int32Array, aLo: number, aHi: number, bLo: number, bHi: number): void {
+export function divmod64(R: Int32Array, d: number, bLo: number, bHi: number, signed: boolean, isMod: boolean): void {
+  let aLo = R[d]!;
+  let aHi = R[d + 16]!;
+  bLo |= 0;
+  bHi |= 0;
+  // neg: negate the result (bit 0: the quotient, bit 1: the remainder).
+  let neg = 0;
+  if (signed) {
+    if (aHi < 0) {
+      aHi = (~aHi + (aLo === 0 ? 1 : 0)) | 0;
+      aLo = -aLo | 0;
+      neg = 3;
+    }
+    if (bHi < 0) {
+      bHi = (~bHi + (bLo === 0 ? 1 : 0)) | 0;
+      bLo = -bLo | 0;
+      neg ^= 1;
+    }
+  }
   const aL = aLo >>> 0;
   const bL = bLo >>> 0;
-  const aH = aHi >>> 0;
-  const bH = bHi >>> 0;
-  if (bH === 0 && bL < 0x200000) {
-    // Small divisor: two schoolbook steps, each dividend stays below 2^53.
-    const qh = Math.floor(aH / bL);
-    const low = (aH - qh * bL) * TWO_POW_32 + aL;
-    const ql = Math.floor(low / bL);
-    R[Q_HI] = qh;
-    R[Q_LO] = ql;
-    R[R_LO] = low - ql * bL;
-    R[R_HI] = 0;
-    return;
-  }
-  // Now b >= 2^21, so the quotient is below 2^43.
-  if (bH > aH || (bH === aH && bL > aL)) {
-    R[Q_LO] = 0;
-    R[Q_HI] = 0;
-    R[R_LO] = aLo;
-    R[R_HI] = aHi;
-    return;
-  }
-  if (bH < 0x40000000) {
-    // Estimate with doubles, then correct once. Rounding a, b and the quotient each add a relative
-    // error of at most 2^-53, so the estimate is within 3 * 2^-53 * 2^43 < 1/128 of a / b, and its
-    // floor is off by at most one. With b < 2^62 the remainder a - est * b (mod 2^64) tells which
-    // way: in [0, b) the estimate is right, in [b, 2b) one too small, and with the top bit set
-    // (a negative remainder, in [2^64 - b, 2^64)) one too large.
-    const est = Math.floor((aH * TWO_POW_32 + aL) / (bH * TWO_POW_32 + bL));
-    let qL = est | 0;
-    let qH = (est / TWO_POW_32) | 0;
-    const pL = Math.imul(qL, bLo);
-    const pH = (mulHighU32(qL, bLo) + Math.imul(qL, bHi) + Math.imul(qH, bLo)) | 0;
-    let rL = (aLo - pL) | 0;
-    let rH = (aHi - pH - (aL < pL >>> 0 ? 1 : 0)) | 0;
-    if (rH < 0) {
-      // r += b, q -= 1
-      const sum = (rL + bLo) | 0;
-      rH = (rH + bHi + (sum >>> 0 < rL >>> 0 ? 1 : 0)) | 0;
-      rL = sum;
-      if (qL === 0) qH = (qH - 1) | 0;
-      qL = (qL - 1) | 0;
-    } else if (rH >>> 0 > bH || (rH >>> 0 === bH && rL >>> 0 >= bL)) {
-      // r -= b, q += 1
-      const borrow = rL >>> 0 < bL ? 1 : 0;
-      rL = (rL - bLo) | 0;
-      rH = (rH - bHi - borrow) | 0;
-      qL = (qL + 1) | 0;
-      if (qL === 0) qH = (qH + 1) | 0;
+  let lo: number;
+  let hi: number;
+  if ((aHi | bHi) === 0) {
+    // Both below 2^32 (a zero divisor gives q = 0, r = a).
+    const q = (aL / bL) >>> 0;
+    if (isMod) {
+      lo = (aLo - Math.imul(q, bLo)) | 0;
+      neg >>= 1;
+    } else {
+      lo = q | 0;
     }
-    R[Q_LO] = qL;
-    R[Q_HI] = qH;
-    R[R_LO] = rL;
-    R[R_HI] = rH;
-    return;
+    hi = 0;
+  } else {
+    const aH = aHi >>> 0;
+    if (bHi === 0 && bL < 0x40000000 && aH < bL * 524288) {
+      // b < 2^30 and a / b < 2^51.
+      let q = Math.floor((aH * TWO_POW_32 + aL) / bL);
+      let r = (aLo - Math.imul(q, bLo)) | 0;
+      if (r < 0) {
+        q -= 1;
+        r += bL;
+      } else if (r >= bL) {
+        q += 1;
+        r -= bL;
+      }
+      if (isMod) {
+        lo = r | 0;
+        hi = 0;
+        neg >>= 1;
+      } else {
+        lo = q | 0;
+        hi = (q * TWO_POW_M32) | 0;
+      }
+    } else {
+      const bH = bHi >>> 0;
+      let q = 0;
+      let qh = 0;
+      let r = 0;
+      let rh = 0;
+      if (bH < 0x80000) {
+        const b = bH * TWO_POW_32 + bL;
+        if (b === 0) {
+          r = aL;
+          rh = aH;
+        } else {
+          let ah = aH;
+          if (ah >= b * 524288) {
+            // a / b >= 2^51 (b < 2^13): the high word first.
+            qh = Math.floor(ah / b);
+            ah -= qh * b;
+          }
+          const a = ah * TWO_POW_32 + aL;
+          q = Math.floor(a / b);
+          const ra = a - q * b;
+          r = ra + ((((aLo - Math.imul(q, bLo)) | 0) - ra) | 0);
+          if (r < 0) {
+            r += b;
+            q -= 1;
+          } else if (r >= b) {
+            r -= b;
+            q += 1;
+          }
+          rh = Math.floor(r * TWO_POW_M32);
+          r -= rh * TWO_POW_32;
+          const h = Math.floor(q * TWO_POW_M32);
+          qh += h;
+          q -= h * TWO_POW_32;
+        }
+      } else {
+        // b >= 2^51: q < 2^13, so every product here is exact.
+        q = Math.floor((aH * TWO_POW_32 + aL) / (bH * TWO_POW_32 + bL));
+        r = aL - q * bL;
+        rh = aH - q * bH;
+        const c = Math.floor(r * TWO_POW_M32);
+        r -= c * TWO_POW_32;
+        rh += c;
+        if (rh < 0) {
+          q -= 1;
+          r += bL;
+          rh += bH;
+          if (r >= TWO_POW_32) {
+            r -= TWO_POW_32;
+            rh += 1;
+          }
+        } else if (rh > bH || (rh === bH && r >= bL)) {
+          q += 1;
+          r -= bL;
+          rh -= bH;
+          if (r < 0) {
+            r += TWO_POW_32;
+            rh -= 1;
+          }
+        }
+      }
+      if (isMod) {
+        lo = r | 0;
+        hi = rh | 0;
+        neg >>= 1;
+      } else {
+        lo = q | 0;
+        hi = qh | 0;
+      }
+    }
   }
-  // b >= 2^62 (and a >= b): the quotient is 1, 2 or 3; subtract b while the remainder allows.
-  let rL = aLo;
-  let rH = aHi;
-  let q = 0;
-  while (rH >>> 0 > bH || (rH >>> 0 === bH && rL >>> 0 >= bL)) {
-    const borrow = rL >>> 0 < bL ? 1 : 0;
-    rL = (rL - bLo) | 0;
-    rH = (rH - bHi - borrow) | 0;
-    q++;
+  if ((neg & 1) !== 0) {
+    hi = (~hi + (lo === 0 ? 1 : 0)) | 0;
+    lo = -lo | 0;
   }
-  R[Q_LO] = q;
-  R[Q_HI] = 0;
-  R[R_LO] = rL;
-  R[R_HI] = rH;
+  R[d] = lo;
+  R[d + 16] = hi;
 }
 
 /** dst = dst / b, unsigned; division by zero gives 0. */
 export function udiv64(R: Int32Array, d: number, bLo: number, bHi: number): void {
-  if ((bLo | bHi) === 0) {
-    R[d] = 0;
-    R[d + 16] = 0;
-    return;
-  }
-  const aH = R[d + 16]! >>> 0;
-  const bH = bHi >>> 0;
-  if (aH < 0x200000 && bH < 0x200000) {
-    // Both below 2^53: exact in doubles.
-    const q = Math.floor((aH * TWO_POW_32 + (R[d]! >>> 0)) / (bH * TWO_POW_32 + (bLo >>> 0)));
-    R[d] = q; // ToInt32 keeps the low 32 bits
-    R[d + 16] = q / TWO_POW_32;
-    return;
-  }
-  udivmod64Large(R, R[d]!, R[d + 16]!, bLo, bHi);
-  R[d] = R[Q_LO]!;
-  R[d + 16] = R[Q_HI]!;
+  divmod64(R, d, bLo, bHi, false, false);
 }
 
 /** dst = dst % b, unsigned; modulo by zero leaves dst unchanged. */
 export function umod64(R: Int32Array, d: number, bLo: number, bHi: number): void {
-  if ((bLo | bHi) === 0) return;
-  const aH = R[d + 16]! >>> 0;
-  const bH = bHi >>> 0;
-  if (aH < 0x200000 && bH < 0x200000) {
-    const b = bH * TWO_POW_32 + (bLo >>> 0);
-    const a = aH * TWO_POW_32 + (R[d]! >>> 0);
-    const r = a - Math.floor(a / b) * b;
-    R[d] = r;
-    R[d + 16] = r / TWO_POW_32;
-    return;
-  }
-  udivmod64Large(R, R[d]!, R[d + 16]!, bLo, bHi);
-  R[d] = R[R_LO]!;
-  R[d + 16] = R[R_HI]!;
+  divmod64(R, d, bLo, bHi, false, true);
 }
 
-/**
- * Signed division on magnitudes. INT64_MIN / -1 needs no special case: |INT64_MIN| = 2^63 as an
- * unsigned value, 2^63 / 1 negated wraps back to INT64_MIN, and 2^63 % 1 = 0.
- */
+/** dst = dst s/ b (truncating); division by zero gives 0. */
 export function sdiv64(R: Int32Array, d: number, bLo: number, bHi: number): void {
-  if ((bLo | bHi) === 0) {
-    R[d] = 0;
-    R[d + 16] = 0;
-    return;
-  }
-  let aLo = R[d]!;
-  let aHi = R[d + 16]!;
-  const negA = aHi < 0;
-  const negB = bHi < 0;
-  if (negA) {
-    aHi = (~aHi + (aLo === 0 ? 1 : 0)) | 0;
-    aLo = -aLo | 0;
-  }
-  if (negB) {
-    bHi = (~bHi + (bLo === 0 ? 1 : 0)) | 0;
-    bLo = -bLo | 0;
-  }
-  let qLo: number;
-  let qHi: number;
-  if (aHi >>> 0 < 0x200000 && bHi >>> 0 < 0x200000) {
-    const q = Math.floor(((aHi >>> 0) * TWO_POW_32 + (aLo >>> 0)) / ((bHi >>> 0) * TWO_POW_32 + (bLo >>> 0)));
-    qLo = q | 0;
-    qHi = (q / TWO_POW_32) | 0;
-  } else {
-    udivmod64Large(R, aLo, aHi, bLo, bHi);
-    qLo = R[Q_LO]!;
-    qHi = R[Q_HI]!;
-  }
-  if (negA !== negB) {
-    R[d] = -qLo | 0;
-    R[d + 16] = (~qHi + (qLo === 0 ? 1 : 0)) | 0;
-  } else {
-    R[d] = qLo;
-    R[d + 16] = qHi;
-  }
+  divmod64(R, d, bLo, bHi, true, false);
 }
 
 /** dst = dst s% b (sign follows the dividend, as C); modulo by zero leaves dst unchanged. */
 export function smod64(R: Int32Array, d: number, bLo: number, bHi: number): void {
-  if ((bLo | bHi) === 0) return;
-  let aLo = R[d]!;
-  let aHi = R[d + 16]!;
-  const negA = aHi < 0;
-  if (negA) {
-    aHi = (~aHi + (aLo === 0 ? 1 : 0)) | 0;
-    aLo = -aLo | 0;
-  }
-  if (bHi < 0) {
-    bHi = (~bHi + (bLo === 0 ? 1 : 0)) | 0;
-    bLo = -bLo | 0;
-  }
-  let rLo: number;
-  let rHi: number;
-  if (aHi >>> 0 < 0x200000 && bHi >>> 0 < 0x200000) {
-    const a = (aHi >>> 0) * TWO_POW_32 + (aLo >>> 0);
-    const b = (bHi >>> 0) * TWO_POW_32 + (bLo >>> 0);
-    const r = a - Math.floor(a / b) * b;
-    rLo = r | 0;
-    rHi = (r / TWO_POW_32) | 0;
-  } else {
-    udivmod64Large(R, aLo, aHi, bLo, bHi);
-    rLo = R[R_LO]!;
-    rHi = R[R_HI]!;
-  }
-  if (negA) {
-    R[d] = -rLo | 0;
-    R[d + 16] = (~rHi + (rLo === 0 ? 1 : 0)) | 0;
-  } else {
-    R[d] = rLo;
-    R[d + 16] = rHi;
-  }
+  divmod64(R, d, bLo, bHi, true, true);
 }
 
 /** dst <<= n (n already masked to 0..63). */

@@ -2,27 +2,43 @@
 //
 // Per executed instruction the loop touches only locals, one Int32Array and (for memory
 // operations) the per-window DataViews: no BigInt, no allocation. The Int32Array `W` holds the
-// registers, the saved call frames and the pre-decoded code (see prepare.ts) together, because V8
-// re-checks each typed array's map and reloads its length and data pointer in every switch case
-// that touches it: one array instead of three makes each case markedly cheaper.
+// registers, the saved call frames and the pre-decoded code (see prepare.ts) together, and it is
+// a module-level constant (MEM): TurboFan then compiles its address and length into the loop as
+// constants. A typed array that is a parameter or a property instead costs, for every executed
+// instruction, a map check and reloads of its length and data pointer, and every register access
+// a bounds check against that length; with the constant, W[d] (d below 32) is a single load.
+// (That made the benchmark loops 30-50% faster.) So one machine at a time has its state in MEM:
+// the resident Vm, the last one to run. Its `words`, `lo` and `hi` are views of MEM; any other
+// Vm keeps its registers and frames in its own array, and execute() swaps them when a different
+// Vm runs (makeResident). The code is copied into MEM when the program changes.
 //
 // Layout (words.ts):
 //   W[0..15]    low halves of r0..r10 (16 entries: register fields are 4 bits)
 //   W[16..31]   high halves
 //   W[32..119]  saved frames: per local call, return pc, r6-r9 and r10 as lo/hi pairs
 //   W[120]      deepest call depth reached (Vm.reset zeroes only the stacks used)
-//   W[124..127] scratch for 64-bit division (arith.ts)
+//   W[121]      current call depth while execute() runs
 //   W[128..]    code, STRIDE (4) words per slot; `pc` below is the word index of the current slot
+//               (at most W_WORDS = 2^22 words in all)
 //
-// Frequent operations are written out inline (V8's inlining budget is small and shared by the
-// whole function); rare, long ones (division, helper calls, faults) call out.
+// Everything the loop continues after is written out inline, including 64-bit division: the
+// loop makes no call. A call inside any case that continues the loop makes TurboFan keep the
+// loop's state (pc, the instruction counter, the memory tables) in stack slots around it, which
+// costs every case, not only the one with the call. Helper calls, lddw pseudo forms and
+// legacy packet loads therefore leave the loop with Status.Slow; the Vm performs them
+// (machine.ts `slowStep`) and calls execute() again. All other ways out (exit, pause, faults)
+// leave the loop with a `break` to one epilogue, which calls the Vm to record a fault. So no
+// user code (a helper, a loader) ever runs while execute() does.
 //
 // Stepping, tracing and plain runs all use this one function: `vm.stopAt` is the instruction
 // count at which to pause, so a debugger step is `stopAt = insns + 1`. State lives in the Vm
 // between calls and in locals during one; every exit from the loop writes pc (as a slot number),
 // insns and depth back.
+//
+// V8 compiles this function with TurboFan only for the cases that have run before it does; the
+// first program to reach another case throws the compiled code away. warmup.ts therefore runs
+// every case once per process, early.
 
-import { sdiv64, smod64, udiv64, umod64 } from './arith.js';
 import type { FaultKind } from './fault.js';
 import type { Memory } from './memory.js';
 
@@ -212,12 +228,26 @@ export const enum Status {
   Exited = 0,
   Faulted = 1,
   Paused = 2,
+  /** The instruction at `pc` (already counted) needs `Vm.slowStep`: a helper call, an lddw pseudo
+   * form or a legacy packet load. */
+  Slow = 3,
 }
 
 /** The state and slow paths the loop needs; implemented by `Vm`. */
 export interface ExecContext {
-  /** Registers, frames and code; see the layout above. */
-  readonly words: Int32Array;
+  /**
+   * Registers and frames: words 0..127 of the layout above, with views of the register halves.
+   * They are the Vm's own arrays (`own`, `ownLo`, `ownHi`) or, while the Vm is resident (the
+   * last one to run), views of the interpreter's array; execute() switches them.
+   */
+  words: Int32Array;
+  lo: Int32Array;
+  hi: Int32Array;
+  readonly own: Int32Array;
+  readonly ownLo: Int32Array;
+  readonly ownHi: Int32Array;
+  /** The pre-decoded code (PreparedProgram.code), at most MAX_CODE_SLOTS slots. */
+  readonly code: Int32Array;
   readonly memory: Memory;
   /** Slot of the next instruction. */
   pc: number;
@@ -225,39 +255,91 @@ export interface ExecContext {
   depth: number;
   /** Pause when `insns` reaches this (at most 2^31 - 1). */
   stopAt: number;
-  /** Calls helper `id` (-1: not a valid id); false when it faulted. */
-  callHelper(id: number): boolean;
-  /** Records a memory fault of the instruction at `pc` (address = base register + off). */
-  memoryFault(baseReg: number, off: number, size: number, access: 'load' | 'store' | 'atomic'): void;
+  /** Records the fault of the memory instruction at `pc`: its base register points outside the
+   * 32-bit address space, or the access is outside what its window allows. */
+  memoryFaultAtPc(): void;
   /** Records the fault of the trap or invalid instruction at `slot`. */
   trapFault(slot: number): void;
   /** Records the fault of the instruction at `pc` whose memory access threw `error`. */
   exceptionFault(error: unknown): void;
   /** Records a non-memory fault of the instruction at `pc`. */
   simpleFault(code: string, kind: FaultKind, message: string): void;
-  /** lddw pseudo form at `pc`: false when it faulted. */
-  resolvePseudo(dst: number): boolean;
-  /** LD_ABS/LD_IND at `pc`: PACKET_OK, PACKET_EXIT (out of bounds ends the program) or PACKET_FAULT. */
-  legacyPacketLoad(word: number, imm: number, size: number): number;
 }
 
+/** Results of `Vm.legacyPacketLoad`. */
 export const PACKET_OK = 0;
 export const PACKET_EXIT = 1;
 export const PACKET_FAULT = 2;
+
+/** Bit sets over dispatch codes (all below 32) that the shared division body uses as the
+ * literals 0x3000c00 and 0x2080820; test/vm-dispatch.test.ts checks that they agree. */
+export const DIV_MOD_CODES = (1 << Code.MOD64_IMM) | (1 << Code.SMOD64_IMM) | (1 << Code.MOD64_REG) | (1 << Code.SMOD64_REG);
+export const DIV_SIGNED_CODES = (1 << Code.SDIV64_IMM) | (1 << Code.SMOD64_IMM) | (1 << Code.SDIV64_REG) | (1 << Code.SMOD64_REG);
 
 // The literals below mirror words.ts and memory.ts (V8 folds literals, not imported
 // bindings): hi half at +16, frames at 32, code at 128, window = address >>> 24, offset =
 // address & 0xffffff, stack frame i at 0x10000000 + i * 0x1000000 with 512 bytes, 8 frames.
 // test/vm-dispatch.test.ts checks that they agree.
 
+/** Registers, frames and code of the resident machine (see the top of this file). 16 MiB of
+ * address space, of which only what the loaded code reaches is ever touched. */
+const MEM = new Int32Array(4194304); // W_WORDS
+/** Words 0..127 of MEM, and its register halves: the resident Vm's `words`, `lo` and `hi`. */
+const MEM_HEAD = MEM.subarray(0, 128);
+const MEM_LO = MEM.subarray(0, 16);
+const MEM_HI = MEM.subarray(16, 32);
+/** The Vm whose registers and frames are in MEM (weakly: it may be dropped). */
+let resident: WeakRef<ExecContext> | null = null;
+
+/**
+ * Moves `vm`'s registers and frames into MEM (and the previous resident's out into its own array)
+ * and points its `words`, `lo` and `hi` at MEM. Only when a different Vm runs than last time.
+ */
+function makeResident(vm: ExecContext): void {
+  const old = resident === null ? undefined : resident.deref();
+  if (old !== undefined && old.words === MEM_HEAD) {
+    old.own.set(MEM_HEAD);
+    old.words = old.own;
+    old.lo = old.ownLo;
+    old.hi = old.ownHi;
+  }
+  MEM_HEAD.set(vm.own);
+  vm.words = MEM_HEAD;
+  vm.lo = MEM_LO;
+  vm.hi = MEM_HI;
+  resident = new WeakRef(vm);
+}
+
+/** The code currently in MEM (from word 128). */
+let installedCode: Int32Array | null = null;
+
+/** Why the loop ended (`why` in execute). */
+const enum Exit {
+  Exited,
+  Paused,
+  Slow,
+  Memory,
+  CallDepth,
+  Kfunc,
+  Trap,
+}
+
 export function execute(vm: ExecContext): Status {
-  const W = vm.words;
+  if (vm.words !== MEM_HEAD) makeResident(vm);
+  const code = vm.code;
+  if (code !== installedCode) {
+    MEM.set(code, 128);
+    installedCode = code;
+  }
+  const W = MEM;
   const loadViews = vm.memory.loadViews;
   const storeViews = vm.memory.storeViews;
-  const stop = vm.stopAt | 0;
   let pc = (vm.pc << 2) + 128;
-  let n = vm.insns | 0;
-  let depth = vm.depth | 0;
+  // Instructions left before vm.stopAt: one counter instead of a count and a limit (on the way out,
+  // insns = stopAt - left). The call depth lives in W[121] meanwhile: fewer loop variables.
+  let left = (vm.stopAt - vm.insns) | 0;
+  W[121] = vm.depth;
+  let why = Exit.Exited;
 
   // Memory accesses are bounds-checked by the DataViews themselves: an access outside the
   // window's view (an empty view where the region is missing or lacks the permission) throws a
@@ -265,14 +347,12 @@ export function execute(vm: ExecContext): Status {
   // writes anything before its last possible throw. (A DataView's byteLength getter is a builtin
   // call in V8, so an explicit check would cost far more than the DataView's own.)
   try {
-    for (;;) {
-      if (n === stop) {
-        vm.pc = (pc - 128) >> 2;
-        vm.insns = n;
-        vm.depth = depth;
-        return Status.Paused;
+    run: for (;;) {
+      if (left <= 0) {
+        why = Exit.Paused;
+        break;
       }
-      n = (n + 1) | 0;
+      left = (left - 1) | 0;
       const w = W[pc]!;
       const d = (w >> 8) & 15;
       switch (w & 255) {
@@ -308,29 +388,6 @@ export function execute(vm: ExecContext): Status {
           pc += 4;
           break;
         }
-        case Code.DIV64_IMM: {
-          // Both values below 2^32 (common): one float division, no call.
-          const c = W[pc + 2]!;
-          if ((W[d + 16]! | W[pc + 3]!) === 0 && c !== 0) W[d] = (W[d]! >>> 0) / (c >>> 0);
-          else udiv64(W, d, c, W[pc + 3]!);
-          pc += 4;
-          break;
-        }
-        case Code.SDIV64_IMM:
-          sdiv64(W, d, W[pc + 2]!, W[pc + 3]!);
-          pc += 4;
-          break;
-        case Code.MOD64_IMM: {
-          const c = W[pc + 2]!;
-          if ((W[d + 16]! | W[pc + 3]!) === 0 && c !== 0) W[d] = (W[d]! >>> 0) % (c >>> 0);
-          else umod64(W, d, c, W[pc + 3]!);
-          pc += 4;
-          break;
-        }
-        case Code.SMOD64_IMM:
-          smod64(W, d, W[pc + 2]!, W[pc + 3]!);
-          pc += 4;
-          break;
         case Code.OR64_IMM:
           W[d] = W[d]! | W[pc + 2]!;
           W[d + 16] = W[d + 16]! | W[pc + 3]!;
@@ -432,34 +489,6 @@ export function execute(vm: ExecContext): Status {
           pc += 4;
           break;
         }
-        case Code.DIV64_REG: {
-          const s = (w >> 12) & 15;
-          const c = W[s]!;
-          if ((W[d + 16]! | W[s + 16]!) === 0 && c !== 0) W[d] = (W[d]! >>> 0) / (c >>> 0);
-          else udiv64(W, d, c, W[s + 16]!);
-          pc += 4;
-          break;
-        }
-        case Code.SDIV64_REG: {
-          const s = (w >> 12) & 15;
-          sdiv64(W, d, W[s]!, W[s + 16]!);
-          pc += 4;
-          break;
-        }
-        case Code.MOD64_REG: {
-          const s = (w >> 12) & 15;
-          const c = W[s]!;
-          if ((W[d + 16]! | W[s + 16]!) === 0 && c !== 0) W[d] = (W[d]! >>> 0) % (c >>> 0);
-          else umod64(W, d, c, W[s + 16]!);
-          pc += 4;
-          break;
-        }
-        case Code.SMOD64_REG: {
-          const s = (w >> 12) & 15;
-          smod64(W, d, W[s]!, W[s + 16]!);
-          pc += 4;
-          break;
-        }
         case Code.OR64_REG: {
           const s = (w >> 12) & 15;
           W[d] = W[d]! | W[s]!;
@@ -558,6 +587,163 @@ export function execute(vm: ExecContext): Status {
           const v = W[(w >> 12) & 15]!;
           W[d] = v;
           W[d + 16] = v >> 31;
+          pc += 4;
+          break;
+        }
+
+        // ---- 64-bit division and modulo: one body for all eight forms -------------------------
+        // The same algorithm as arith.ts `divmod64` (which explains it and is tested against BigInt
+        // for every path), written out here so that the loop makes no call: a call in any case
+        // makes V8 spill the loop's state around it, which slows every other case down.
+        case Code.DIV64_IMM:
+        case Code.SDIV64_IMM:
+        case Code.MOD64_IMM:
+        case Code.SMOD64_IMM:
+        case Code.DIV64_REG:
+        case Code.SDIV64_REG:
+        case Code.MOD64_REG:
+        case Code.SMOD64_REG: {
+          const op = w & 255;
+          let aLo = W[d]!;
+          let aHi = W[d + 16]!;
+          let bLo: number;
+          let bHi: number;
+          if (op < Code.ADD64_REG) {
+            bLo = W[pc + 2]!;
+            bHi = W[pc + 3]!;
+          } else {
+            const s = (w >> 12) & 15;
+            bLo = W[s]!;
+            bHi = W[s + 16]!;
+          }
+          const isMod = ((0x3000c00 >>> op) & 1) !== 0; // DIV_MOD_CODES
+          // Signed forms divide magnitudes; neg: negate the result (bit 0: quotient, 1: remainder).
+          let neg = 0;
+          if (((0x2080820 >>> op) & 1) !== 0) { // DIV_SIGNED_CODES
+            if (aHi < 0) {
+              aHi = (~aHi + (aLo === 0 ? 1 : 0)) | 0;
+              aLo = -aLo | 0;
+              neg = 3;
+            }
+            if (bHi < 0) {
+              bHi = (~bHi + (bLo === 0 ? 1 : 0)) | 0;
+              bLo = -bLo | 0;
+              neg ^= 1;
+            }
+          }
+          const aL = aLo >>> 0;
+          const bL = bLo >>> 0;
+          let lo: number;
+          let hi: number;
+          if ((aHi | bHi) === 0) {
+            // Both below 2^32 (a zero divisor gives q = 0, r = a).
+            const q = (aL / bL) >>> 0;
+            if (isMod) {
+              lo = (aLo - Math.imul(q, bLo)) | 0;
+              neg >>= 1;
+            } else {
+              lo = q | 0;
+            }
+            hi = 0;
+          } else {
+            const aH = aHi >>> 0;
+            if (bHi === 0 && bL < 0x40000000 && aH < bL * 524288) {
+              // b < 2^30 and a / b < 2^51: q from doubles is off by at most one, and the
+              // remainder is small enough to take from its low 32 bits.
+              let q = Math.floor((aH * 4294967296 + aL) / bL);
+              let r = (aLo - Math.imul(q, bLo)) | 0;
+              if (r < 0) {
+                q -= 1;
+                r += bL;
+              } else if (r >= bL) {
+                q += 1;
+                r -= bL;
+              }
+              if (isMod) {
+                lo = r | 0;
+                hi = 0;
+                neg >>= 1;
+              } else {
+                lo = q | 0;
+                hi = (q * 2.3283064365386963e-10) | 0;
+              }
+            } else {
+              const bH = bHi >>> 0;
+              let q = 0;
+              let qh = 0;
+              let r = 0;
+              let rh = 0;
+              if (bH < 0x80000) {
+                const b = bH * 4294967296 + bL;
+                if (b === 0) {
+                  r = aL;
+                  rh = aH;
+                } else {
+                  let ah = aH;
+                  if (ah >= b * 524288) {
+                    // a / b >= 2^51 (b < 2^13): the high word first.
+                    qh = Math.floor(ah / b);
+                    ah -= qh * b;
+                  }
+                  const a = ah * 4294967296 + aL;
+                  q = Math.floor(a / b);
+                  const ra = a - q * b;
+                  r = ra + ((((aLo - Math.imul(q, bLo)) | 0) - ra) | 0);
+                  if (r < 0) {
+                    r += b;
+                    q -= 1;
+                  } else if (r >= b) {
+                    r -= b;
+                    q += 1;
+                  }
+                  rh = Math.floor(r * 2.3283064365386963e-10);
+                  r -= rh * 4294967296;
+                  const h = Math.floor(q * 2.3283064365386963e-10);
+                  qh += h;
+                  q -= h * 4294967296;
+                }
+              } else {
+                // b >= 2^51: q < 2^13, so every product here is exact.
+                q = Math.floor((aH * 4294967296 + aL) / (bH * 4294967296 + bL));
+                r = aL - q * bL;
+                rh = aH - q * bH;
+                const c = Math.floor(r * 2.3283064365386963e-10);
+                r -= c * 4294967296;
+                rh += c;
+                if (rh < 0) {
+                  q -= 1;
+                  r += bL;
+                  rh += bH;
+                  if (r >= 4294967296) {
+                    r -= 4294967296;
+                    rh += 1;
+                  }
+                } else if (rh > bH || (rh === bH && r >= bL)) {
+                  q += 1;
+                  r -= bL;
+                  rh -= bH;
+                  if (r < 0) {
+                    r += 4294967296;
+                    rh -= 1;
+                  }
+                }
+              }
+              if (isMod) {
+                lo = r | 0;
+                hi = rh | 0;
+                neg >>= 1;
+              } else {
+                lo = q | 0;
+                hi = qh | 0;
+              }
+            }
+          }
+          if ((neg & 1) !== 0) {
+            hi = (~hi + (lo === 0 ? 1 : 0)) | 0;
+            lo = -lo | 0;
+          }
+          W[d] = lo;
+          W[d + 16] = hi;
           pc += 4;
           break;
         }
@@ -1019,27 +1205,19 @@ export function execute(vm: ExecContext): Status {
 
         // ---- Calls and exit ---------------------------------------------------------------------
         case Code.CALL_HELPER:
-          vm.pc = (pc - 128) >> 2;
-          vm.insns = n;
-          vm.depth = depth;
-          if (!vm.callHelper(W[pc + 2]!)) return Status.Faulted;
-          pc += 4;
-          break;
         case Code.CALLX:
-          // The register holds a helper id (as uBPF and the conformance suite use it).
-          vm.pc = (pc - 128) >> 2;
-          vm.insns = n;
-          vm.depth = depth;
-          if (!vm.callHelper(W[d + 16] === 0 ? W[d]! >>> 0 : -1)) return Status.Faulted;
-          pc += 4;
-          break;
+        case Code.LDDW_PSEUDO:
+        case Code.LD_ABS:
+        case Code.LD_IND:
+          // Helper calls, lddw pseudo forms and legacy packet loads run outside the loop (the Vm's
+          // slowStep), which then resumes it: see the note on calls above execute().
+          why = Exit.Slow;
+          break run;
         case Code.CALL_LOCAL: {
+          let depth = W[121]!;
           if (depth === 7) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.simpleFault('E_CALL_DEPTH', 'call_depth', 'local call would need a 9th stack frame (at most 8 frames)');
-            return Status.Faulted;
+            why = Exit.CallDepth;
+            break run;
           }
           // Save the return slot and the caller's callee-saved r6-r9 and frame pointer r10.
           const f = 32 + depth * 11;
@@ -1055,6 +1233,7 @@ export function execute(vm: ExecContext): Status {
           W[f + 9] = W[10]!;
           W[f + 10] = W[26]!;
           depth++;
+          W[121] = depth;
           if (depth > W[120]!) W[120] = depth; // deepest frame used, for Vm.reset()
           // r10 = top of the new frame's own stack region.
           W[10] = 0x10000000 + depth * 0x1000000 + 512;
@@ -1063,13 +1242,12 @@ export function execute(vm: ExecContext): Status {
           break;
         }
         case Code.EXIT: {
-          if (depth === 0) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = 0;
-            return Status.Exited;
+          const depth = (W[121]! - 1) | 0;
+          if (depth < 0) {
+            why = Exit.Exited;
+            break run;
           }
-          depth--;
+          W[121] = depth;
           const f = 32 + depth * 11;
           pc = W[f]!;
           W[6] = W[f + 1]!;
@@ -1085,11 +1263,8 @@ export function execute(vm: ExecContext): Status {
           break;
         }
         case Code.CALL_KFUNC:
-          vm.pc = (pc - 128) >> 2;
-          vm.insns = n;
-          vm.depth = depth;
-          vm.simpleFault('E_KFUNC', 'kfunc', `kfunc calls (call kfunc ${W[pc + 2]}) are not supported`);
-          return Status.Faulted;
+          why = Exit.Kfunc;
+          break run;
 
         // ---- 64-bit immediate loads ---------------------------------------------------------------
         case Code.LDDW:
@@ -1097,28 +1272,6 @@ export function execute(vm: ExecContext): Status {
           W[d + 16] = W[pc + 3]!;
           pc += 8;
           break;
-        case Code.LDDW_PSEUDO:
-          vm.pc = (pc - 128) >> 2;
-          vm.insns = n;
-          vm.depth = depth;
-          if (!vm.resolvePseudo(d)) return Status.Faulted;
-          pc += 8;
-          break;
-        case Code.LD_ABS:
-        case Code.LD_IND: {
-          vm.pc = (pc - 128) >> 2;
-          vm.insns = n;
-          vm.depth = depth;
-          const r = vm.legacyPacketLoad(w, W[pc + 2]!, W[pc + 3]!);
-          if (r === PACKET_FAULT) return Status.Faulted;
-          if (r === PACKET_EXIT) {
-            vm.depth = 0;
-            return Status.Exited;
-          }
-          pc += 4;
-          break;
-        }
-
         // ---- Loads: address = src + off; window = address >>> 24 ------------------------------
         // A base register with a non-zero high half can only point at unmapped memory (memory.ts
         // explains why the low half plus the offset needs no further check); the DataView checks
@@ -1129,11 +1282,8 @@ export function execute(vm: ExecContext): Status {
           const v = loadViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[s + 16] !== 0) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(s, W[pc + 1]!, 1, 'load');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           W[d] = v.getUint8(o);
           W[d + 16] = 0;
@@ -1146,11 +1296,8 @@ export function execute(vm: ExecContext): Status {
           const v = loadViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[s + 16] !== 0) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(s, W[pc + 1]!, 2, 'load');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           W[d] = v.getUint16(o, true);
           W[d + 16] = 0;
@@ -1163,11 +1310,8 @@ export function execute(vm: ExecContext): Status {
           const v = loadViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[s + 16] !== 0) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(s, W[pc + 1]!, 4, 'load');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           W[d] = v.getInt32(o, true);
           W[d + 16] = 0;
@@ -1180,11 +1324,8 @@ export function execute(vm: ExecContext): Status {
           const v = loadViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[s + 16] !== 0) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(s, W[pc + 1]!, 8, 'load');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           // Read both halves before writing the register: either read may throw (see execute()).
           const l = v.getInt32(o, true);
@@ -1199,11 +1340,8 @@ export function execute(vm: ExecContext): Status {
           const v = loadViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[s + 16] !== 0) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(s, W[pc + 1]!, 1, 'load');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           const x = v.getInt8(o);
           W[d] = x;
@@ -1217,11 +1355,8 @@ export function execute(vm: ExecContext): Status {
           const v = loadViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[s + 16] !== 0) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(s, W[pc + 1]!, 2, 'load');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           const x = v.getInt16(o, true);
           W[d] = x;
@@ -1235,11 +1370,8 @@ export function execute(vm: ExecContext): Status {
           const v = loadViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[s + 16] !== 0) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(s, W[pc + 1]!, 4, 'load');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           const x = v.getInt32(o, true);
           W[d] = x;
@@ -1254,11 +1386,8 @@ export function execute(vm: ExecContext): Status {
           const v = storeViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[d + 16] !== 0) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(d, W[pc + 1]!, 1, 'store');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           v.setUint8(o, W[pc + 2]!);
           pc += 4;
@@ -1269,11 +1398,8 @@ export function execute(vm: ExecContext): Status {
           const v = storeViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[d + 16] !== 0) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(d, W[pc + 1]!, 2, 'store');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           v.setUint16(o, W[pc + 2]!, true);
           pc += 4;
@@ -1284,11 +1410,8 @@ export function execute(vm: ExecContext): Status {
           const v = storeViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[d + 16] !== 0) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(d, W[pc + 1]!, 4, 'store');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           v.setInt32(o, W[pc + 2]!, true);
           pc += 4;
@@ -1299,11 +1422,8 @@ export function execute(vm: ExecContext): Status {
           const v = storeViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[d + 16] !== 0) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(d, W[pc + 1]!, 8, 'store');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           // High half first: if it is in bounds, so is the low half, so a throw never leaves half a
           // store. (Both values are read first: V8 reloads W after a store through a DataView.)
@@ -1318,11 +1438,8 @@ export function execute(vm: ExecContext): Status {
           const v = storeViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[d + 16] !== 0) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(d, W[pc + 1]!, 1, 'store');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           v.setUint8(o, W[(w >> 12) & 15]!);
           pc += 4;
@@ -1333,11 +1450,8 @@ export function execute(vm: ExecContext): Status {
           const v = storeViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[d + 16] !== 0) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(d, W[pc + 1]!, 2, 'store');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           v.setUint16(o, W[(w >> 12) & 15]!, true);
           pc += 4;
@@ -1348,11 +1462,8 @@ export function execute(vm: ExecContext): Status {
           const v = storeViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[d + 16] !== 0) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(d, W[pc + 1]!, 4, 'store');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           v.setInt32(o, W[(w >> 12) & 15]!, true);
           pc += 4;
@@ -1363,11 +1474,8 @@ export function execute(vm: ExecContext): Status {
           const v = storeViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[d + 16] !== 0) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(d, W[pc + 1]!, 8, 'store');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           const s = (w >> 12) & 15;
           const xLo = W[s]!;
@@ -1392,11 +1500,8 @@ export function execute(vm: ExecContext): Status {
           const v = storeViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[d + 16] !== 0 || loadViews[a >>> 24] !== v) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(d, W[pc + 1]!, 4, 'atomic');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           const s = (w >> 12) & 15;
           const old = v.getInt32(o, true);
@@ -1463,11 +1568,8 @@ export function execute(vm: ExecContext): Status {
           const v = storeViews[a >>> 24]!;
           const o = a & 0xffffff;
           if (W[d + 16] !== 0 || loadViews[a >>> 24] !== v) {
-            vm.pc = (pc - 128) >> 2;
-            vm.insns = n;
-            vm.depth = depth;
-            vm.memoryFault(d, W[pc + 1]!, 8, 'atomic');
-            return Status.Faulted;
+            why = Exit.Memory;
+            break run;
           }
           const s = (w >> 12) & 15;
           const oldLo = v.getInt32(o, true);
@@ -1533,26 +1635,43 @@ export function execute(vm: ExecContext): Status {
         case Code.TRAP_FELL_OFF_END:
         case Code.TRAP_BAD_JUMP:
           // Not an instruction: do not count it.
-          n = (n - 1) | 0;
-          vm.pc = (pc - 128) >> 2;
-          vm.insns = n;
-          vm.depth = depth;
-          vm.trapFault((pc - 128) >> 2);
-          return Status.Faulted;
+          left = (left + 1) | 0;
+          why = Exit.Trap;
+          break run;
         default:
           // TRAP_INVALID (the instruction itself could not be prepared) and anything unexpected.
-          vm.pc = (pc - 128) >> 2;
-          vm.insns = n;
-          vm.depth = depth;
-          vm.trapFault((pc - 128) >> 2);
-          return Status.Faulted;
+          why = Exit.Trap;
+          break run;
       }
     }
   } catch (e) {
     vm.pc = (pc - 128) >> 2;
-    vm.insns = n;
-    vm.depth = depth;
+    vm.insns = (vm.stopAt - left) | 0;
+    vm.depth = W[121]!;
     vm.exceptionFault(e);
     return Status.Faulted;
+  }
+  vm.pc = (pc - 128) >> 2;
+  vm.insns = (vm.stopAt - left) | 0;
+  vm.depth = W[121]!;
+  switch (why) {
+    case Exit.Exited:
+      return Status.Exited;
+    case Exit.Paused:
+      return Status.Paused;
+    case Exit.Slow:
+      return Status.Slow;
+    case Exit.Memory:
+      vm.memoryFaultAtPc();
+      return Status.Faulted;
+    case Exit.CallDepth:
+      vm.simpleFault('E_CALL_DEPTH', 'call_depth', 'local call would need a 9th stack frame (at most 8 frames)');
+      return Status.Faulted;
+    case Exit.Kfunc:
+      vm.simpleFault('E_KFUNC', 'kfunc', `kfunc calls (call kfunc ${W[pc + 2]}) are not supported`);
+      return Status.Faulted;
+    default:
+      vm.trapFault(vm.pc);
+      return Status.Faulted;
   }
 }

@@ -5,6 +5,7 @@ import type { Insn, Program } from '../isa/index.js';
 import { type Fault, type FaultKind, makeFault } from './fault.js';
 import { DEFAULT_HELPERS, type HelperContext, type HelperFn, type LegacyPacketLoad, type PseudoResolver } from './helpers.js';
 import {
+  Code,
   type ExecContext,
   PACKET_EXIT,
   PACKET_FAULT,
@@ -26,7 +27,8 @@ import {
   hexAddress,
 } from './memory.js';
 import { type PreparedProgram, isPrepared, prepare } from './prepare.js';
-import { CODE_AT, DEEPEST_FRAME_AT, HI } from './words.js';
+import { coldAllowance, isWarm, noteColdInsns, warmUp } from './warmup.js';
+import { CODE_AT, DEEPEST_FRAME_AT, HI, MAX_CODE_SLOTS, STRIDE } from './words.js';
 
 export const DEFAULT_MAX_INSNS = 1_000_000;
 /** Largest instruction budget (the hot loop counts in int32). */
@@ -114,11 +116,18 @@ export function toPrepared(p: PreparedProgram | Program): PreparedProgram {
 
 export class Vm implements ExecContext {
   // ---- state shared with the hot loop (see ExecContext) ----
-  /** Registers, saved frames and code in one array (layout in interpreter.ts). */
-  words: Int32Array = new Int32Array(0);
+  /** Registers, saved frames and call depths (words 0..127 of the layout in interpreter.ts). */
+  readonly own = new Int32Array(CODE_AT);
+  readonly ownLo = this.own.subarray(0, HI);
+  readonly ownHi = this.own.subarray(HI, 2 * HI);
+  /** Where the registers and frames are: `own`, or the interpreter's array while this Vm is the
+   * one that ran last (see ExecContext). Read these fields again after running anything. */
+  words: Int32Array = this.own;
   /** Views of `words`: register halves r0..r10 (16 entries: register fields are 4 bits wide). */
-  lo: Int32Array = this.words;
-  hi: Int32Array = this.words;
+  lo: Int32Array = this.ownLo;
+  hi: Int32Array = this.ownHi;
+  /** The loaded program's pre-decoded code (`prepared.code`). */
+  code: Int32Array;
   readonly memory = new Memory();
   pc = 0;
   insns = 0;
@@ -144,11 +153,10 @@ export class Vm implements ExecContext {
    */
   private stackDirty = false;
   private readonly helperContext: HelperCallContext;
-  /** The prepared code currently copied into `words`. */
-  private installedCode: Int32Array | null = null;
 
   constructor(program: PreparedProgram | Program, opts: RunOptions = {}) {
     this.prepared = toPrepared(program);
+    this.code = this.prepared.code;
     this.helperContext = new HelperCallContext(this);
     for (let i = 0; i < MAX_FRAMES; i++) {
       const frame = this.stackBytes.subarray(i * STACK_SIZE, (i + 1) * STACK_SIZE);
@@ -160,25 +168,11 @@ export class Vm implements ExecContext {
   /** Loads a (new) program and options, and resets the machine. */
   load(program: PreparedProgram | Program, opts: RunOptions = {}): void {
     this.prepared = toPrepared(program);
-    this.installCode(this.prepared.code);
+    this.code = this.prepared.code;
     this.options = opts;
     this.helpers = opts.helpers ?? DEFAULT_HELPERS;
     this.maxInsns = sanitizeBudget(opts.maxInsns);
     this.reset();
-  }
-
-  /** Copies the code into `words` (skipped when the same program is loaded again). */
-  private installCode(code: Int32Array): void {
-    if (this.installedCode === code) return;
-    if (this.words.length < CODE_AT + code.length) {
-      const old = this.words;
-      this.words = new Int32Array(CODE_AT + code.length);
-      this.words.set(old.subarray(0, Math.min(old.length, CODE_AT)));
-      this.lo = this.words.subarray(0, HI);
-      this.hi = this.words.subarray(HI, 2 * HI);
-    }
-    this.words.set(code, CODE_AT);
-    this.installedCode = code;
   }
 
   /** Back to the first instruction: fresh registers, zeroed stacks, a fresh copy of `mem`. */
@@ -205,6 +199,12 @@ export class Vm implements ExecContext {
     this.depth = 0;
     this.state = 'ready';
     this.fault = null;
+    if (this.code.length > MAX_CODE_SLOTS * STRIDE) {
+      this.simpleFault('E_PROGRAM_TOO_LARGE', 'unsupported',
+        `the program takes ${this.code.length / STRIDE} slots with its trap slots; the interpreter holds at most ${MAX_CODE_SLOTS}`);
+      this.state = 'faulted';
+      return;
+    }
     const mem = this.options.mem;
     if (mem && mem.length > WINDOW_SIZE) {
       this.unmapMem();
@@ -264,13 +264,76 @@ export class Vm implements ExecContext {
   }
 
   private executeUntil(stopAt: number): void {
-    this.stopAt = stopAt;
     this.running = true;
     try {
-      this.finish(execute(this));
+      this.finish(isWarm() ? this.executeTo(stopAt) : this.executeCold(stopAt));
     } finally {
       this.running = false;
     }
+  }
+
+  /** Before the process is warmed up: at most coldAllowance() instructions, then warm up. */
+  private executeCold(stopAt: number): Status {
+    const start = this.insns;
+    const allowance = coldAllowance();
+    let status = this.executeTo(allowance < stopAt - start ? start + allowance : stopAt);
+    noteColdInsns(this.insns - start);
+    if (status === Status.Paused && this.insns < stopAt) {
+      warmUp(Vm);
+      status = this.executeTo(stopAt);
+    }
+    return status;
+  }
+
+  /** Runs the hot loop until `stopAt`, an exit or a fault, doing the Status.Slow steps. */
+  private executeTo(stopAt: number): Status {
+    this.stopAt = stopAt;
+    const status = execute(this);
+    return status === Status.Slow ? this.executeSlow() : status;
+  }
+
+  /** Alternates slowStep and the hot loop while the loop asks for slow steps. */
+  private executeSlow(): Status {
+    let status = this.slowStep();
+    while (status === Status.Slow) {
+      status = execute(this);
+      if (status === Status.Slow) status = this.slowStep();
+    }
+    return status;
+  }
+
+  /**
+   * Completes the instruction at `pc` that execute() left to us (it is already counted): a
+   * helper call, an lddw pseudo form or a legacy packet load. Returns Status.Slow to go on,
+   * otherwise how the run ended.
+   */
+  private slowStep(): Status {
+    const code = this.code;
+    const at = this.pc * STRIDE;
+    const w = code[at]!;
+    const op = w & 255;
+    let slots = 1;
+    if (op === Code.CALL_HELPER || op === Code.CALLX) {
+      let id = code[at + 2]!;
+      if (op === Code.CALLX) {
+        // The register holds a helper id (as uBPF and the conformance suite use it).
+        const d = (w >> 8) & 15;
+        id = this.hi[d] === 0 ? this.lo[d]! >>> 0 : -1;
+      }
+      if (!this.callHelper(id)) return Status.Faulted;
+    } else if (op === Code.LDDW_PSEUDO) {
+      if (!this.resolvePseudo((w >> 8) & 15)) return Status.Faulted;
+      slots = 2;
+    } else {
+      const r = this.legacyPacketLoad(w, code[at + 2]!, code[at + 3]!);
+      if (r === PACKET_FAULT) return Status.Faulted;
+      if (r === PACKET_EXIT) {
+        this.depth = 0;
+        return Status.Exited;
+      }
+    }
+    this.pc += slots;
+    return Status.Slow;
   }
 
   private runTraced(trace: (step: TraceStep) => void): void {
@@ -365,7 +428,7 @@ export class Vm implements ExecContext {
     return STACK_BASE + frame * WINDOW_SIZE + STACK_SIZE;
   }
 
-  // ---- slow paths called by the hot loop ----
+  // ---- slow paths (called by slowStep and, for faults, by the hot loop) ----
 
   callHelper(id: number): boolean {
     const fn = id >= 0 ? this.helpers.get(id) : undefined;
@@ -395,6 +458,10 @@ export class Vm implements ExecContext {
     });
   }
 
+  memoryFaultAtPc(): void {
+    this.exceptionFault(null);
+  }
+
   exceptionFault(error: unknown): void {
     const insn = this.insnAt(this.pc);
     const kind = insn?.op.kind;
@@ -404,7 +471,7 @@ export class Vm implements ExecContext {
       this.memoryFault(isLoad ? insn.src : insn.dst, (insn.off << 16) >> 16, insn.op.size, access);
       return;
     }
-    // Not expected: only memory accesses throw inside the hot loop.
+    // Not expected: only memory instructions fault or throw inside the hot loop.
     this.simpleFault('E_INTERNAL', 'internal',
       `internal interpreter error: ${error instanceof Error ? error.message : String(error)}`);
   }
