@@ -255,6 +255,8 @@ function reg32DeduceBounds(r: Reg): void {
   }
 }
 
+// The 64-bit twin of reg32DeduceBounds: the same deductions on bigint bounds (the 32-bit ones
+// stay plain numbers for speed), mirroring the kernel's paired 32/64-bit functions.
 function reg64DeduceBounds(r: Reg): void {
   // u64 range not crossing the s64 sign boundary is also an s64 range
   const sa = s64(r.umin);

@@ -1433,6 +1433,8 @@ export function execute(vm: ExecContext): Status {
           pc += 4;
           break;
         }
+        // One case per access size on purpose: each calls a fixed DataView method, which V8
+        // inlines; a shared case switching on the size would cost a branch per store.
         case Code.STXB: {
           const a = (W[d]! + W[pc + 1]!) | 0;
           const v = storeViews[a >>> 24]!;
