@@ -66,13 +66,5 @@ export function helperLogName(id: number): string {
   return p ? `bpf_${p.name}#${id}` : `unknown#${id}`;
 }
 
-/** Maps handed to the verifier (and later to the runtime). */
-export type MapType = 'array' | 'hash' | 'percpu_array' | 'percpu_hash' | 'lru_hash';
-
-export interface MapDef {
-  readonly name: string;
-  readonly type: MapType;
-  readonly keySize: number;
-  readonly valueSize: number;
-  readonly maxEntries: number;
-}
+/** Maps handed to the verifier and the runtime: see ./maps/def.ts. */
+export type { MapDef, MapType } from './maps/def.js';
