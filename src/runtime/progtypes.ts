@@ -17,7 +17,7 @@ export interface CtxField {
   readonly writeSizes: readonly number[];
 }
 
-export type ProgTypeName = 'raw' | 'xdp' | 'socket_filter';
+export type ProgTypeName = 'raw' | 'xdp' | 'socket_filter' | 'kprobe';
 
 export interface ProgType {
   readonly name: ProgTypeName;
@@ -27,6 +27,8 @@ export interface ProgType {
   readonly fields: readonly CtxField[];
   /** Helper ids the type may call. */
   readonly helpers: ReadonlySet<number>;
+  /** Of those, the ones an unprivileged loader may not call (CAP_BPF / CAP_PERFMON helpers). */
+  readonly privilegedHelpers: ReadonlySet<number>;
   /** Allowed return range of R0 at the main program's exit, or null for "any scalar". */
   readonly retRange: { readonly min: number; readonly max: number } | null;
   /** Whether unprivileged loaders may load this type (the kernel allows socket filters only). */
@@ -71,21 +73,47 @@ const SKB_FIELDS: CtxField[] = [
   u32Field('gso_size', 176, 'scalar', NARROW),
 ];
 
+// struct pt_regs of x86-64, the kprobe context: 21 u64 registers, read-only. The kernel's
+// kprobe_prog_is_valid_access allows any aligned 1/2/4/8-byte read inside the structure.
+export const PT_REGS_FIELDS = [
+  'r15', 'r14', 'r13', 'r12', 'bp', 'bx', 'r11', 'r10', 'r9', 'r8', 'ax', 'cx', 'dx', 'si', 'di', 'orig_ax', 'ip',
+  'cs', 'flags', 'sp', 'ss',
+] as const;
+const KPROBE_FIELDS: CtxField[] = PT_REGS_FIELDS.map((name, i) => ({
+  name, off: 8 * i, size: 8, kind: 'scalar', readSizes: [1, 2, 4, 8], writeSizes: [],
+}));
+
+// Helper sets as the running kernel (Linux 6.18) gives them to a privileged loader: each id was
+// tried on a program of each type (`program of this type cannot use helper ...` or not).
+// Base (bpf_base_func_proto and the types' own lists): map operations, time, random, printk...
 const BASE_HELPERS = [1, 2, 3, 5, 6, 7, 8];
+/** Common to socket filters, XDP and kprobes in 6.18 (bpf_base_func_proto with CAP_BPF/PERFMON). */
+const COMMON_HELPERS = [12, 14, 15, 16, 25, 87, 88, 89, 112, 113, 114, 115, 125, 130, 131, 132, 133, 134, 177, 181];
+/** Helpers an unprivileged loader does not get (they need CAP_BPF or CAP_PERFMON). */
+const PRIVILEGED_HELPERS = new Set([6, 14, 15, 16, 112, 113, 114, 115, 177]);
 
 export const PROG_TYPES: Readonly<Record<ProgTypeName, ProgType>> = {
   raw: {
     name: 'raw', ctxSize: 0, ctxStruct: '', fields: [],
-    helpers: new Set([...BASE_HELPERS, 28]), retRange: null, unprivileged: true, directPacketAccess: false,
+    // the helpers that need no context (the kernel loads raw programs as XDP)
+    helpers: new Set([...BASE_HELPERS, 14, 15, 16, 28, 87, 88, 89, 112, 113, 114, 115, 125, 130, 131, 132, 133, 134, 160, 177, 181]),
+    privilegedHelpers: PRIVILEGED_HELPERS, retRange: null, unprivileged: true, directPacketAccess: false,
   },
   xdp: {
     name: 'xdp', ctxSize: 24, ctxStruct: 'xdp_md', fields: XDP_FIELDS,
-    helpers: new Set([...BASE_HELPERS, 28, 44, 54, 65, 188, 189, 190]), retRange: null, unprivileged: false,
-    directPacketAccess: true,
+    helpers: new Set([...BASE_HELPERS, ...COMMON_HELPERS, 23, 28, 44, 51, 54, 65, 160, 188, 189, 190]),
+    privilegedHelpers: PRIVILEGED_HELPERS, retRange: null, unprivileged: false, directPacketAccess: true,
   },
   socket_filter: {
     name: 'socket_filter', ctxSize: 192, ctxStruct: '__sk_buff', fields: SKB_FIELDS,
-    helpers: new Set(BASE_HELPERS), retRange: null, unprivileged: true, directPacketAccess: false,
+    helpers: new Set([...BASE_HELPERS, ...COMMON_HELPERS, 160]),
+    privilegedHelpers: PRIVILEGED_HELPERS, retRange: null, unprivileged: true, directPacketAccess: false,
+  },
+  kprobe: {
+    // tracing programs do not get ktime_get_coarse_ns (160); the return value is not checked
+    name: 'kprobe', ctxSize: 168, ctxStruct: 'pt_regs', fields: KPROBE_FIELDS,
+    helpers: new Set([...BASE_HELPERS, ...COMMON_HELPERS]),
+    privilegedHelpers: PRIVILEGED_HELPERS, retRange: null, unprivileged: false, directPacketAccess: false,
   },
 };
 

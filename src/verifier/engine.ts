@@ -1289,7 +1289,7 @@ export class Engine {
     const id = insn.imm;
     const proto = helperProto(id);
     if (!proto) this.fail('E_VERIFIER_BAD_HELPER', `invalid func unknown#${id}`);
-    const allowed = this.o.pt.helpers.has(id) && !(id === 6 && !this.o.privileged);
+    const allowed = this.o.pt.helpers.has(id) && (this.o.privileged || !this.o.pt.privilegedHelpers.has(id));
     if (!allowed) this.fail('E_VERIFIER_BAD_HELPER', `program of this type cannot use helper bpf_${proto.name}#${id}`);
     let mapIdx = -1;
     this.constMapKey = -1n;
