@@ -1,6 +1,8 @@
 // Helper functions callable from eBPF (`call N`, `callx rN`), and the default table.
 
+import type { Program } from '../isa/index.js';
 import type { Memory } from './memory.js';
+import type { PreparedProgram } from './prepare.js';
 
 /** What a helper sees while it runs: arguments r1-r5, the return register r0, memory. */
 export interface HelperContext {
@@ -20,6 +22,25 @@ export interface HelperContext {
   setReturn(value: bigint | number): void;
   /** Stops the program with a fault (kind 'helper') after the helper returns. */
   fault(code: string, message: string): void;
+  /** Call depth of the call instruction (0 = main program). */
+  readonly callDepth: number;
+  /** Name of the running program, when the run named it (RunOptions.programName, tail calls). */
+  readonly programName: string | undefined;
+  /** Tail calls attempted so far in this run (as the kernel counts: at most MAX_TAIL_CALL_CNT). */
+  readonly tailCallCount: number;
+  /**
+   * bpf_tail_call: counts the attempt and, below the chain limit and with a target, makes the
+   * machine continue in `target` (from its first instruction, same registers and stack) once the
+   * helper returns. Returns whether it will. Pass `target` null for an empty prog-array slot
+   * (counted, as the kernel does); do not call at all for an index out of range (not counted).
+   */
+  tailCall(target: PreparedProgram | Program | null, name?: string): boolean;
+  /**
+   * bpf_loop: once the helper returns, the machine calls the function `fn` (a value of lddw
+   * src=4) up to `count` times (r1 = index, r2 = ctxArg), stopping when it returns non-zero, and
+   * sets r0 to the number of calls. Returns false, with a fault recorded, if `fn` is no function.
+   */
+  loop(fn: bigint, count: number, ctxArg: bigint): boolean;
 }
 
 /** A helper reads its arguments from the context and sets r0 through it. */

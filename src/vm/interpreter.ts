@@ -231,6 +231,8 @@ export const enum Status {
   /** The instruction at `pc` (already counted) needs `Vm.slowStep`: a helper call, an lddw pseudo
    * form or a legacy packet load. */
   Slow = 3,
+  /** Execution returned into the callback-return slot (prepare.ts): the Vm continues a bpf_loop. */
+  CallbackReturn = 4,
 }
 
 /** The state and slow paths the loop needs; implemented by `Vm`. */
@@ -258,8 +260,9 @@ export interface ExecContext {
   /** Records the fault of the memory instruction at `pc`: its base register points outside the
    * 32-bit address space, or the access is outside what its window allows. */
   memoryFaultAtPc(): void;
-  /** Records the fault of the trap or invalid instruction at `slot`. */
-  trapFault(slot: number): void;
+  /** Records the fault of the trap or invalid instruction at `slot`; returns true instead, recording
+   * nothing, when `slot` is the program's callback-return slot. */
+  trapFault(slot: number): boolean;
   /** Records the fault of the instruction at `pc` whose memory access threw `error`. */
   exceptionFault(error: unknown): void;
   /** Records a non-memory fault of the instruction at `pc`. */
@@ -1673,7 +1676,6 @@ export function execute(vm: ExecContext): Status {
       vm.simpleFault('E_KFUNC', 'kfunc', `kfunc calls (call kfunc ${W[pc + 2]}) are not supported`);
       return Status.Faulted;
     default:
-      vm.trapFault(vm.pc);
-      return Status.Faulted;
+      return vm.trapFault(vm.pc) ? Status.CallbackReturn : Status.Faulted;
   }
 }

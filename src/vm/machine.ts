@@ -26,9 +26,36 @@ import {
   WINDOW_SIZE,
   hexAddress,
 } from './memory.js';
-import { type PreparedProgram, isPrepared, prepare } from './prepare.js';
+import { CALLBACK_RETURN, type PreparedProgram, isPrepared, prepare } from './prepare.js';
 import { coldAllowance, isWarm, noteColdInsns, warmUp } from './warmup.js';
-import { CODE_AT, DEEPEST_FRAME_AT, HI, MAX_CODE_SLOTS, STRIDE } from './words.js';
+import { CODE_AT, DEEPEST_FRAME_AT, FRAMES_AT, FRAME_WORDS, HI, MAX_CODE_SLOTS, STRIDE, wordOfSlot } from './words.js';
+
+/**
+ * Longest chain of tail calls (the kernel's MAX_TAIL_CALL_CNT): the 34th bpf_tail_call of a run
+ * fails and execution continues after it.
+ */
+export const MAX_TAIL_CALL_CNT = 33;
+/** Largest nr_loops of bpf_loop (the kernel's BPF_MAX_LOOPS, 8M). */
+export const BPF_MAX_LOOPS = 1 << 23;
+/**
+ * Function pointers (lddw src=4, BPF_PSEUDO_FUNC) are addresses in this never-mapped 16 MiB
+ * window: FUNC_BASE + 8 * slot. Loads and stores through one fault as unmapped memory.
+ */
+export const FUNC_WINDOW = 0x0e;
+export const FUNC_BASE = FUNC_WINDOW * WINDOW_SIZE;
+
+/** A bpf_loop in progress: the Vm re-enters the callback until it returns non-zero or count runs out. */
+interface LoopState {
+  /** Slot of the callback's first instruction. */
+  readonly slot: number;
+  readonly count: number;
+  /** Iterations completed. */
+  done: number;
+  readonly ctxLo: number;
+  readonly ctxHi: number;
+  /** Slot of the helper call that started the loop (execution resumes after it). */
+  readonly callPc: number;
+}
 
 export const DEFAULT_MAX_INSNS = 1_000_000;
 /** Largest instruction budget (the hot loop counts in int32). */
@@ -51,6 +78,8 @@ export interface RunOptions {
   /** Called after the machine is reset and before the first instruction: add regions, set
    * registers (e.g. r1 = context address). */
   setup?: (vm: Vm) => void;
+  /** Name of the program (reported in traces and `Vm.programName`; tail calls change it). */
+  programName?: string;
 }
 
 export interface RunResult {
@@ -85,6 +114,9 @@ export interface TraceStep {
   readonly fault: Fault | null;
   /** Call depth after the instruction (0 = main program). */
   readonly depth: number;
+  /** Name of the program the instruction belongs to (RunOptions.programName or a tail call's
+   * target), when named. */
+  readonly program?: string;
 }
 
 export type VmState = 'ready' | 'paused' | 'exited' | 'faulted';
@@ -153,9 +185,22 @@ export class Vm implements ExecContext {
    */
   private stackDirty = false;
   private readonly helperContext: HelperCallContext;
+  /** The program `load` was given (a tail call replaces `prepared`; reset goes back to this). */
+  private entry: PreparedProgram;
+  /** The running program's name (RunOptions.programName, or the last tail call's target). */
+  programName: string | undefined;
+  /** Tail calls attempted so far in this run, counted as the kernel counts them. */
+  tailCallCount = 0;
+  /** A tail call a helper asked for: taken when the helper returns. */
+  private pendingTailCall: { program: PreparedProgram; name: string | undefined } | null = null;
+  /** A bpf_loop a helper asked for: started when the helper returns. */
+  private pendingLoop: LoopState | null = null;
+  /** bpf_loop calls in progress, innermost last (a callback may call bpf_loop again). */
+  private readonly loops: LoopState[] = [];
 
   constructor(program: PreparedProgram | Program, opts: RunOptions = {}) {
     this.prepared = toPrepared(program);
+    this.entry = this.prepared;
     this.code = this.prepared.code;
     this.helperContext = new HelperCallContext(this);
     for (let i = 0; i < MAX_FRAMES; i++) {
@@ -168,6 +213,7 @@ export class Vm implements ExecContext {
   /** Loads a (new) program and options, and resets the machine. */
   load(program: PreparedProgram | Program, opts: RunOptions = {}): void {
     this.prepared = toPrepared(program);
+    this.entry = this.prepared;
     this.code = this.prepared.code;
     this.options = opts;
     this.helpers = opts.helpers ?? DEFAULT_HELPERS;
@@ -179,6 +225,16 @@ export class Vm implements ExecContext {
   reset(): void {
     // Kept cheap: `run` resets for every call, and tiny programs are common.
     this.memory.removeAddedRegions();
+    if (this.prepared !== this.entry) {
+      // A tail call switched programs: back to the one that was loaded.
+      this.prepared = this.entry;
+      this.code = this.entry.code;
+    }
+    this.programName = this.options.programName;
+    this.tailCallCount = 0;
+    this.pendingTailCall = null;
+    this.pendingLoop = null;
+    this.loops.length = 0;
     // Zero only the stack frames the last run used (the hot loop records the deepest one), and
     // only if something may have written them. `set` from a zero array is a plain memcpy.
     const words = this.words;
@@ -289,17 +345,29 @@ export class Vm implements ExecContext {
   private executeTo(stopAt: number): Status {
     this.stopAt = stopAt;
     const status = execute(this);
-    return status === Status.Slow ? this.executeSlow() : status;
+    return status === Status.Slow || status === Status.CallbackReturn ? this.executeSlow(status) : this.paused(status);
   }
 
-  /** Alternates slowStep and the hot loop while the loop asks for slow steps. */
-  private executeSlow(): Status {
-    let status = this.slowStep();
-    while (status === Status.Slow) {
-      status = execute(this);
+  /** Alternates slow steps (helper calls, callback returns) and the hot loop while needed. */
+  private executeSlow(first: Status): Status {
+    let status = first;
+    for (;;) {
       if (status === Status.Slow) status = this.slowStep();
+      else if (status === Status.CallbackReturn) status = this.callbackReturn();
+      else return this.paused(status);
+      // The slow steps return Status.Slow to go on.
+      if (status === Status.Slow) status = execute(this);
     }
-    return status;
+  }
+
+  /**
+   * A pause right on the callback-return slot (the callback's exit was the last instruction
+   * allowed) completes the return first, so a paused machine always stands on an instruction.
+   */
+  private paused(status: Status): Status {
+    if (status !== Status.Paused || this.pc !== this.prepared.callbackReturnSlot || this.loops.length === 0) return status;
+    const next = this.callbackReturn();
+    return next === Status.Slow ? Status.Paused : next;
   }
 
   /**
@@ -321,6 +389,8 @@ export class Vm implements ExecContext {
         id = this.hi[d] === 0 ? this.lo[d]! >>> 0 : -1;
       }
       if (!this.callHelper(id)) return Status.Faulted;
+      if (this.pendingTailCall) return this.takeTailCall();
+      if (this.pendingLoop) return this.startLoop();
     } else if (op === Code.LDDW_PSEUDO) {
       if (!this.resolvePseudo((w >> 8) & 15)) return Status.Faulted;
       slots = 2;
@@ -343,6 +413,8 @@ export class Vm implements ExecContext {
       beforeLo.set(this.lo.subarray(0, NUM_REGS));
       beforeHi.set(this.hi.subarray(0, NUM_REGS));
       const pc = this.pc;
+      const insn = this.insnAt(pc);
+      const program = this.programName;
       const count = this.insns;
       this.executeUntil(Math.min(count + 1, this.maxInsns));
       const state = this.state as VmState;
@@ -353,15 +425,15 @@ export class Vm implements ExecContext {
           changes.push({ reg: r, before: u64(beforeLo[r]!, beforeHi[r]!), after: u64(this.lo[r]!, this.hi[r]!) });
         }
       }
-      trace({
-        index: this.insns, pc, insn: this.insnAt(pc), changes,
-        fault: state === 'faulted' ? this.fault : null, depth: this.depth,
-      });
+      const step: TraceStep = {
+        index: this.insns, pc, insn, changes, fault: state === 'faulted' ? this.fault : null, depth: this.depth,
+      };
+      trace(program === undefined ? step : { ...step, program });
     }
   }
 
   private finish(status: Status): void {
-    if (this.prepared.mayWriteMemory) this.stackDirty = true;
+    if (this.prepared.mayWriteMemory || this.entry.mayWriteMemory) this.stackDirty = true;
     if (status === Status.Exited) {
       this.state = 'exited';
     } else if (status === Status.Faulted) {
@@ -428,6 +500,143 @@ export class Vm implements ExecContext {
     return STACK_BASE + frame * WINDOW_SIZE + STACK_SIZE;
   }
 
+  // ---- tail calls and callbacks (asked for by helpers, performed when the helper returns) ----
+
+  /**
+   * bpf_tail_call's part that the kernel's interpreter does itself: the chain limit and the count.
+   * As the kernel, the count rises before the target is looked at, so a call to an empty slot
+   * counts too. Returns whether the tail call will happen (after the helper returns); false means
+   * execution continues after the call. From a subprogram or callback it faults instead: the
+   * kernel's interpreter refuses tail calls mixed with bpf-to-bpf calls, and bpfbox does not
+   * model the JITs' frame replacement.
+   */
+  requestTailCall(target: PreparedProgram | Program | null, name?: string): boolean {
+    if (this.depth > 0) {
+      this.simpleFault('E_UNSUPPORTED', 'unsupported',
+        `bpf_tail_call from inside a subprogram or callback (call depth ${this.depth}): bpfbox runs tail calls from the main program only`);
+      return false;
+    }
+    if (this.tailCallCount >= MAX_TAIL_CALL_CNT) return false;
+    this.tailCallCount++;
+    if (!target) return false;
+    const program = toPrepared(target);
+    if (program.code.length > MAX_CODE_SLOTS * STRIDE) {
+      this.simpleFault('E_PROGRAM_TOO_LARGE', 'unsupported',
+        `tail call target ${name ?? ''} takes ${program.code.length / STRIDE} slots; the interpreter holds at most ${MAX_CODE_SLOTS}`);
+      return false;
+    }
+    this.pendingTailCall = { program, name };
+    return true;
+  }
+
+  /**
+   * Switches to the tail call's target: its first instruction, the same registers (r1 still the
+   * context) and the same stack memory, as the kernel's interpreter (which keeps its frame; only
+   * the instruction pointer changes). The instruction budget goes on counting.
+   */
+  private takeTailCall(): Status {
+    const t = this.pendingTailCall!;
+    this.pendingTailCall = null;
+    this.prepared = t.program;
+    this.code = t.program.code;
+    this.programName = t.name;
+    this.pc = 0;
+    return Status.Slow;
+  }
+
+  /**
+   * bpf_loop's iteration, run by the Vm: after the helper returns, the callback at `fn` (a value
+   * of lddw src=4) is called up to `count` times with r1 = index, r2 = ctx, r3-r5 = 0, in a call
+   * frame of its own, until it returns non-zero; r0 of the helper call is then the number of
+   * iterations. Returns false (with a fault) when `fn` is not a function of this program.
+   */
+  requestLoop(fn: bigint, count: number, ctxArg: bigint): boolean {
+    const slot = this.functionSlot(fn);
+    if (slot < 0) {
+      this.simpleFault('E_BAD_CALLBACK', 'helper',
+        `callback ${hexAddress(fn)} is not a function of this program (it must come from an lddw of a function)`);
+      return false;
+    }
+    const c = BigInt.asUintN(64, ctxArg);
+    this.pendingLoop = {
+      slot, count, done: 0, ctxLo: Number(c & 0xffffffffn) | 0, ctxHi: Number(c >> 32n) | 0, callPc: this.pc,
+    };
+    return true;
+  }
+
+  /** The slot a function pointer names, or -1. */
+  functionSlot(fn: bigint): number {
+    const v = BigInt.asUintN(64, fn);
+    if (v < BigInt(FUNC_BASE) || v >= BigInt(FUNC_BASE + WINDOW_SIZE)) return -1;
+    const off = Number(v) - FUNC_BASE;
+    const slot = off / 8;
+    if (!Number.isInteger(slot) || slot >= this.prepared.slotCount || !this.prepared.insnBySlot[slot]) return -1;
+    return slot;
+  }
+
+  private startLoop(): Status {
+    const loop = this.pendingLoop!;
+    this.pendingLoop = null;
+    if (loop.count === 0) {
+      this.setReg(0, 0);
+      this.pc += 1;
+      return Status.Slow;
+    }
+    this.loops.push(loop);
+    return this.enterCallback(loop) ? Status.Slow : Status.Faulted;
+  }
+
+  /** Pushes a call frame as a local call does, returning into the callback-return slot. */
+  private enterCallback(loop: LoopState): boolean {
+    const depth = this.depth;
+    if (depth >= MAX_FRAMES - 1) {
+      this.pc = loop.callPc;
+      this.simpleFault('E_CALL_DEPTH', 'call_depth', `bpf_loop callback would need a 9th stack frame (at most ${MAX_FRAMES} frames)`);
+      return false;
+    }
+    const words = this.words;
+    const lo = this.lo;
+    const hi = this.hi;
+    const f = FRAMES_AT + depth * FRAME_WORDS;
+    words[f] = wordOfSlot(this.prepared.callbackReturnSlot);
+    for (let r = 6, k = f + 1; r <= 10; r++, k += 2) {
+      words[k] = lo[r]!;
+      words[k + 1] = hi[r]!;
+    }
+    this.depth = depth + 1;
+    if (depth + 1 > words[DEEPEST_FRAME_AT]!) words[DEEPEST_FRAME_AT] = depth + 1;
+    lo[10] = this.stackTop(depth + 1);
+    hi[10] = 0;
+    lo[1] = loop.done;
+    hi[1] = 0;
+    lo[2] = loop.ctxLo;
+    hi[2] = loop.ctxHi;
+    for (let r = 3; r <= 5; r++) {
+      lo[r] = 0;
+      hi[r] = 0;
+    }
+    this.pc = loop.slot;
+    return true;
+  }
+
+  /** The callback returned (its exit popped the frame): next iteration, or the end of the loop. */
+  private callbackReturn(): Status {
+    const loop = this.loops[this.loops.length - 1];
+    if (!loop) {
+      this.simpleFault('E_INTERNAL', 'internal', 'internal interpreter error: callback return without a bpf_loop in progress');
+      return Status.Faulted;
+    }
+    loop.done++;
+    const stop = this.lo[0] !== 0 || this.hi[0] !== 0;
+    if (stop || loop.done >= loop.count) {
+      this.loops.pop();
+      this.setReg(0, loop.done);
+      this.pc = loop.callPc + 1;
+      return Status.Slow;
+    }
+    return this.enterCallback(loop) ? Status.Slow : Status.Faulted;
+  }
+
   // ---- slow paths (called by slowStep and, for faults, by the hot loop) ----
 
   callHelper(id: number): boolean {
@@ -476,13 +685,15 @@ export class Vm implements ExecContext {
       `internal interpreter error: ${error instanceof Error ? error.message : String(error)}`);
   }
 
-  trapFault(slot: number): void {
+  trapFault(slot: number): boolean {
     const info = this.prepared.traps.get(slot);
+    if (info?.code === CALLBACK_RETURN) return true;
     const pc = info ? info.pc : slot;
     const code = info?.code ?? 'E_INVALID_INSN';
     const kind: FaultKind = code === 'E_BAD_JUMP' ? 'bad_jump' : code === 'E_FELL_OFF_END' ? 'fell_off_end' : 'invalid_insn';
     this.pc = pc;
     this.fault = makeFault(code, kind, pc, this.insnAt(pc), info?.message ?? `slot ${slot} holds no instruction`);
+    return false;
   }
 
   simpleFault(code: string, kind: FaultKind, message: string): void {
@@ -494,6 +705,19 @@ export class Vm implements ExecContext {
     const resolver = this.options.resolvePseudo;
     const name = insn?.op.name ?? 'lddw';
     let value: bigint | null = null;
+    if (insn?.src === 4) {
+      // BPF_PSEUDO_FUNC: imm is the function's slot relative to the lddw's second slot, as in the
+      // kernel (target = pc + imm + 1). The value is an address in the function window.
+      const target = this.pc + (insn.imm | 0) + 1;
+      if (target < 0 || target >= this.prepared.slotCount || !this.prepared.insnBySlot[target]) {
+        this.simpleFault('E_BAD_FUNC', 'bad_jump',
+          `${name}: function at slot ${target} is outside the program or inside an lddw`);
+        return false;
+      }
+      this.lo[dst] = FUNC_BASE + target * 8;
+      this.hi[dst] = 0;
+      return true;
+    }
     if (resolver && insn) {
       try {
         value = resolver({ name, src: insn.src, imm: insn.imm, imm2: insn.imm2, pc: this.pc });
@@ -568,5 +792,20 @@ class HelperCallContext implements HelperContext {
   }
   fault(code: string, message: string): void {
     this.vm.simpleFault(code, 'helper', message);
+  }
+  get callDepth(): number {
+    return this.vm.depth;
+  }
+  get programName(): string | undefined {
+    return this.vm.programName;
+  }
+  get tailCallCount(): number {
+    return this.vm.tailCallCount;
+  }
+  tailCall(target: PreparedProgram | Program | null, name?: string): boolean {
+    return this.vm.requestTailCall(target, name);
+  }
+  loop(fn: bigint, count: number, ctxArg: bigint): boolean {
+    return this.vm.requestLoop(fn, count, ctxArg);
   }
 }

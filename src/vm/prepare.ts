@@ -37,7 +37,15 @@ export interface PreparedProgram {
   readonly traps: ReadonlyMap<number, TrapInfo>;
   /** Whether running it can change memory (stores, atomics, calls of any kind). */
   readonly mayWriteMemory: boolean;
+  /**
+   * A trap slot no instruction jumps to: the return address of the synthetic call frames the Vm
+   * pushes to run a callback (bpf_loop). Returning into it hands control back to the Vm.
+   */
+  readonly callbackReturnSlot: number;
 }
+
+/** TrapInfo.code of the callback-return slot (not a fault: see PreparedProgram.callbackReturnSlot). */
+export const CALLBACK_RETURN = 'CALLBACK_RETURN';
 
 export function isPrepared(p: PreparedProgram | Program): p is PreparedProgram {
   return (p as PreparedProgram).kind === 'prepared' && (p as PreparedProgram).code instanceof Int32Array;
@@ -134,8 +142,15 @@ export function prepare(source: Program): PreparedProgram {
       : `execution ran past the last instruction (slot ${last}) without an exit`,
   });
 
+  // Uses the fell-off-end dispatch code: like it, reaching the slot is not counted as an instruction.
+  const callbackReturnSlot = addTrap(Code.TRAP_FELL_OFF_END, {
+    code: CALLBACK_RETURN, pc: last, message: 'returned from a callback',
+  });
+
   // Calls, pseudo lddw and legacy packet loads run embedder code (helpers, resolvers, accessors).
   const writers = new Set(['st', 'stx', 'atomic', 'call_helper', 'call_local', 'call_kfunc', 'callx', 'ld_abs', 'ld_ind']);
   const mayWriteMemory = program.insns.some((i) => writers.has(i.op.kind) || (i.op.kind === 'lddw' && i.src !== 0));
-  return { kind: 'prepared', program, code: Int32Array.from(words), slotCount, insnBySlot, traps, mayWriteMemory };
+  return {
+    kind: 'prepared', program, code: Int32Array.from(words), slotCount, insnBySlot, traps, mayWriteMemory, callbackReturnSlot,
+  };
 }
