@@ -3,9 +3,10 @@
 
 import { type Insn, type Program, encode, layout, makeInsn, matchOp, readSlot } from '../isa/encoding.js';
 import type { OpSpec } from '../isa/opcodes.js';
+import { MAP_TYPE_IDS, type MapDef, type MapType } from '../runtime/maps/def.js';
 import { type Diagnostic, type Result, fail, ok } from '../util/diagnostics.js';
 import { type PrefixHint, type Token, prepareLine, tokenize } from './lexer.js';
-import { fitsS16, fitsS32, formatSigned, S16_MAX, S16_MIN, S32_MAX, S32_MIN } from './numbers.js';
+import { fitsS16, fitsS32, formatSigned, parseNumberText, S16_MAX, S16_MIN, S32_MAX, S32_MIN, U32_MAX } from './numbers.js';
 import {
   type MatchFailure, type Operands, type Syntax, type Template, TemplateIndex, isLabelName, isRegisterToken,
   matchTemplate,
@@ -28,6 +29,10 @@ export interface AssembledProgram {
   readonly labels: ReadonlyMap<string, number>;
   /** 1-based source line of each instruction. */
   readonly lines: readonly number[];
+  /** Maps declared with `.map` directives, in order: `map_fd(i)` / `map_fd(name)` index this list. */
+  readonly maps: readonly MapDef[];
+  /** Program section named by `.section` before the first instruction (for `asm -o`), or null. */
+  readonly section: string | null;
 }
 
 const SYNTAX_NAMES: Record<Syntax, string> = { llvm: 'LLVM pseudo-C syntax', mnemonic: 'mnemonic syntax' };
@@ -59,6 +64,7 @@ export function detectSyntax(text: string): Syntax {
   let mnemonicWords = 0;
   for (const raw of text.split('\n')) {
     const { code } = prepareLine(raw);
+    if (DIRECTIVE_LINE.test(code)) continue; // `.map m hash key=4 ...` says nothing of the syntax
     if (/%r\d/.test(code)) return 'mnemonic';
     if (/=|\b(goto|gotol|if|callx)\b/.test(code)) return 'llvm';
     const first = /^\s*(?:[A-Za-z_.$][\w.$]*\s*:\s*)*([A-Za-z_][\w]*)/.exec(code)?.[1];
@@ -67,9 +73,18 @@ export function detectSyntax(text: string): Syntax {
   return mnemonicWords > 0 ? 'mnemonic' : 'llvm';
 }
 
+/** A directive: a dot word followed by a blank or the end (a `.L1:` label is not one). */
+const DIRECTIVE_LINE = /^\s*\.[A-Za-z_][\w.]*(?:\s|$)/;
+
+const MAP_TYPE_NAMES = Object.keys(MAP_TYPE_IDS) as MapType[];
+/** `.map` attributes: sizes and counts, and `inner=` naming an earlier map (map-in-map). */
+const MAP_NUMBER_ATTRS = ['key', 'value', 'entries', 'flags'] as const;
+const MAP_SYNTAX = '.map NAME TYPE key=K value=V entries=N [flags=F] [inner=MAP]';
+
 /** An instruction read in pass 1, waiting for its label operand (if any) to be resolved. */
 interface Pending {
   readonly op: OpSpec;
+  readonly template: Template;
   readonly operands: Operands;
   readonly line: number;
   readonly slot: number;
@@ -79,6 +94,10 @@ class Assembly {
   readonly errors: Diagnostic[] = [];
   readonly labels = new Map<string, number>();
   readonly pending: Pending[] = [];
+  readonly maps: MapDef[] = [];
+  /** Section named by the latest `.section` directive, and the one in effect at the first instruction. */
+  private currentSection: string | null = null;
+  section: string | null = null;
   slot = 0;
   private readonly index: TemplateIndex;
 
@@ -120,14 +139,103 @@ class Assembly {
     }
     const insnToks = i === 0 ? toks : toks.slice(i);
     if (insnToks.length === 0) return;
-    // Directives (`.text`, `.globl main`, `.p2align 3`, ...) of llvm-mc / clang output are ignored.
-    if (insnToks[0]!.kind === 'word' && insnToks[0]!.text.startsWith('.')) return;
+    if (insnToks[0]!.kind === 'word' && insnToks[0]!.text.startsWith('.')) {
+      const directive = insnToks[0]!.text;
+      if (directive === '.map') this.addMap(insnToks, code, line);
+      else if (directive === '.section') this.setSection(insnToks, code, line);
+      // Other directives (`.text`, `.globl main`, `.p2align 3`, ...) of llvm-mc / clang output are ignored.
+      return;
+    }
+    if (this.pending.length === 0 && this.slot === 0) this.section = this.currentSection;
     const bad = insnToks.find((t) => t.kind === 'bad');
     if (bad) {
       this.error('E_ASM_SYNTAX', `unexpected character '${bad.text}'`, line, bad.start + 1, bad.text);
       return;
     }
     this.addInstruction(insnToks, code, line, prepared.hint);
+  }
+
+  /** `.section NAME` (also clang's `.section xdp,"ax",@progbits`): the program's ELF section. */
+  private setSection(toks: readonly Token[], code: string, line: number): void {
+    const rest = toks.length > 1 ? code.slice(toks[1]!.start).trim() : '';
+    const name = /^"([^"]*)"|^([^\s,]+)/.exec(rest);
+    const value = name ? (name[1] ?? name[2]!) : '';
+    if (value === '') {
+      this.error('E_ASM_DIRECTIVE', "'.section' needs a section name, like '.section xdp'", line, toks[0]!.start + 1, code.trim());
+      return;
+    }
+    this.currentSection = value;
+  }
+
+  /** `.map NAME TYPE key=K value=V entries=N [flags=F] [inner=MAP]`. */
+  private addMap(toks: readonly Token[], code: string, line: number): void {
+    const bad = (message: string, tok: Token | undefined): void => {
+      const at = tok ?? toks[toks.length - 1]!;
+      this.error('E_ASM_MAP', message, line, (tok ? at.start : at.end) + 1, tok ? tok.text : code.trim());
+    };
+    const nameTok = toks[1];
+    if (!nameTok || nameTok.kind !== 'word' || !isLabelName(nameTok.text)) {
+      bad(`expected a map name after '.map' (${MAP_SYNTAX})`, nameTok);
+      return;
+    }
+    const name = nameTok.text;
+    if (this.maps.some((m) => m.name === name)) {
+      bad(`map '${name}' is declared twice`, nameTok);
+      return;
+    }
+    const typeTok = toks[2];
+    const typeText = typeTok?.kind === 'word' ? typeTok.text.toLowerCase().replace(/^bpf_map_type_/, '') : '';
+    if (!typeTok || !(MAP_TYPE_NAMES as string[]).includes(typeText)) {
+      const what = typeTok ? `unknown map type '${typeTok.text}'` : `expected a map type after '.map ${name}'`;
+      bad(`${what}: one of ${MAP_TYPE_NAMES.join(', ')}`, typeTok);
+      return;
+    }
+    const values = new Map<string, number>();
+    let inner: MapDef | undefined;
+    let i = 3;
+    while (i < toks.length) {
+      const key = toks[i]!;
+      if (key.kind !== 'word' || toks[i + 1]?.text !== '=') {
+        bad(`expected an attribute like 'key=4' (${MAP_SYNTAX})`, key);
+        return;
+      }
+      const valueTok = toks[i + 2];
+      if (key.text === 'inner') {
+        inner = this.maps.find((m) => m.name === valueTok?.text);
+        if (!inner) {
+          bad(`'inner=' must name a map declared earlier`, valueTok);
+          return;
+        }
+      } else if ((MAP_NUMBER_ATTRS as readonly string[]).includes(key.text)) {
+        const n = valueTok?.kind === 'number' ? parseNumberText(valueTok.text) : undefined;
+        if (n === undefined || n > BigInt(U32_MAX)) {
+          bad(`'${key.text}=' needs a number from 0 to ${U32_MAX}`, valueTok);
+          return;
+        }
+        if (values.has(key.text)) {
+          bad(`'${key.text}=' is given twice`, key);
+          return;
+        }
+        values.set(key.text, Number(n));
+      } else {
+        bad(`unknown map attribute '${key.text}' (${MAP_SYNTAX})`, key);
+        return;
+      }
+      i += 3;
+    }
+    const entries = values.get('entries');
+    if (entries === undefined) {
+      bad(`map '${name}' needs 'entries=N' (${MAP_SYNTAX})`, undefined);
+      return;
+    }
+    const def: { -readonly [K in keyof MapDef]: MapDef[K] } = {
+      name, type: typeText as MapType, keySize: values.get('key') ?? 0, valueSize: values.get('value') ?? 0,
+      maxEntries: entries, origin: 'declared',
+    };
+    const flags = values.get('flags');
+    if (flags) def.flags = flags;
+    if (inner) def.inner = inner;
+    this.maps.push(def);
   }
 
   private addInstruction(toks: readonly Token[], code: string, line: number, hint: PrefixHint | undefined): void {
@@ -153,7 +261,7 @@ class Assembly {
       if (n < t.minTokens || n > t.maxTokens) continue;
       const r = matchTemplate(t, toks, code);
       if (r.ok) {
-        this.pending.push({ op: t.op, operands: r.operands, line, slot: this.slot });
+        this.pending.push({ op: t.op, template: t, operands: r.operands, line, slot: this.slot });
         this.slot += t.op.slots;
         return true;
       }
@@ -264,6 +372,22 @@ class Assembly {
         }
         o[ref.field] = rel;
       }
+      if (o.mapRef) {
+        const index = this.maps.findIndex((m) => m.name === o.mapRef!.name);
+        if (index < 0) {
+          const known = this.maps.length ? `declared maps: ${this.maps.map((m) => m.name).join(', ')}`
+            : `no maps are declared (${MAP_SYNTAX})`;
+          this.error('E_ASM_UNKNOWN_MAP', `unknown map '${o.mapRef.name}': ${known}`, p.line, o.mapRef.token.start + 1,
+            o.mapRef.name);
+          continue;
+        }
+        o.imm = index;
+      } else if (p.template.mapOperand && this.maps.length > 0 && (o.imm < 0 || o.imm >= this.maps.length)) {
+        // With declared maps, a numeric index must name one of them.
+        this.error('E_ASM_UNKNOWN_MAP', `map index ${o.imm} is out of range: ${this.maps.length} map` +
+          `${this.maps.length === 1 ? ' is' : 's are'} declared (${this.maps.map((m) => m.name).join(', ')})`, p.line);
+        continue;
+      }
       insns.push(makeInsn(p.op, { dst: o.dst, src: o.src, off: o.off, imm: o.imm, imm2: o.imm2 }));
     }
     if (this.errors.length === 0 && insns.length === 0) {
@@ -281,6 +405,8 @@ class Assembly {
       syntax: this.syntax,
       labels: this.labels,
       lines: this.pending.map((p) => p.line),
+      maps: this.maps,
+      section: this.section,
     });
   }
 }

@@ -37,6 +37,11 @@ export interface Template {
   /** Fewest and most tokens a matching line can have (a cheap first filter). */
   readonly minTokens: number;
   readonly maxTokens: number;
+  /**
+   * The {imm} operand names a map and may be written as a map's name: the lddw pseudo forms the
+   * ISA table writes `map_...({imm}...)` (map_fd, map_value, map_idx, map_idx_value).
+   */
+  readonly mapOperand: boolean;
 }
 
 /** How many tokens each placeholder can take, e.g. `(r1 + 4)` is 5, `(r1)` is 3. */
@@ -72,7 +77,8 @@ function compile(op: OpSpec, syntax: Syntax, text: string, canonical: boolean, o
     minTokens += lo;
     maxTokens += hi;
   }
-  return { op, syntax, text, canonical, order, parts, minTokens, maxTokens };
+  const mapOperand = op.kind === 'lddw' && /\bmap_\w*\(\{imm\}/.test(text);
+  return { op, syntax, text, canonical, order, parts, minTokens, maxTokens, mapOperand };
 }
 
 function compileAll(syntax: Syntax): Template[] {
@@ -125,6 +131,14 @@ export interface Operands {
   imm: number;
   imm2: number;
   labelRef?: LabelRef;
+  /** A map named instead of numbered (`map_fd(counts)`): the assembler puts its index in `imm`. */
+  mapRef?: MapRef;
+}
+
+/** A map operand given by name, resolved against the file's `.map` declarations. */
+export interface MapRef {
+  readonly name: string;
+  readonly token: Token;
 }
 
 /** A problem with a value whose form was right (range, register number, repeated register). */
@@ -156,6 +170,8 @@ interface MatchState {
   readonly ops: Operands;
   /** Register text bound to dst/src by an earlier placeholder, for repeated placeholders. */
   readonly bound: { dst?: string; src?: string };
+  /** The template's {imm} is a map operand (`map_fd({imm})`), which may be a map's name. */
+  readonly mapOperand: boolean;
 }
 
 type Step = number | MatchFailure;
@@ -284,7 +300,11 @@ function readImm32(s: MatchState, i: number, ph: 'imm' | 'imm2'): Step {
     s.ops[field] = toS32(v);
     return i + 1;
   }
-  const n = readNumber(s, i, describe(ph, s.syntax), false);
+  if (ph === 'imm' && s.mapOperand && tok?.kind === 'word' && LABEL_NAME.test(tok.text) && !isRegisterToken(tok, s.syntax)) {
+    s.ops.mapRef = { name: tok.text, token: tok };
+    return i + 1;
+  }
+  const n = readNumber(s, i, s.mapOperand && ph === 'imm' ? 'a map name or index' : describe(ph, s.syntax), false);
   if ('pos' in n) return n;
   // The conformance suite's assembler takes decimal immediates as signed only; hex (and the
   // pseudo-C syntax, like llvm-mc) may give the unsigned 32-bit pattern.
@@ -405,7 +425,10 @@ function readPlaceholder(s: MatchState, i: number, ph: Placeholder): Step {
  * that only want a success can skip templates whose `minTokens..maxTokens` excludes the line.
  */
 export function matchTemplate(t: Template, toks: readonly Token[], line: string): MatchResult {
-  const s: MatchState = { toks, line, syntax: t.syntax, ops: { dst: 0, src: 0, off: 0, imm: 0, imm2: 0 }, bound: {} };
+  const s: MatchState = {
+    toks, line, syntax: t.syntax, ops: { dst: 0, src: 0, off: 0, imm: 0, imm2: 0 }, bound: {},
+    mapOperand: t.mapOperand,
+  };
   let i = 0;
   for (const part of t.parts) {
     if ('literal' in part) {
