@@ -51,7 +51,7 @@ const PSEUDO_MAP_FD = 1;
 const PSEUDO_MAP_VALUE = 2;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const SECTION_NAME = /^[A-Za-z_][A-Za-z0-9_./+-]*$/;
+const SECTION_NAME = /^[A-Za-z_.][A-Za-z0-9_./+-]*$/;
 
 /** Writes the object. Throws BpfError (E_ELF_WRITE) for what cannot be expressed in an object. */
 export function writeObject(o: ObjectToWrite): Uint8Array {

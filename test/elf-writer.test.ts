@@ -1,0 +1,300 @@
+// The ELF object writer and the assembler's `.map` / `.section` directives. Truth comes from
+// outside bpfbox: llvm-readelf / llvm-objdump read the objects we write, bpftool (libbpf 1.1) and
+// the kernel load them, and the kernel's translated program shows which map each load names.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { assemble } from '../src/asm/index.js';
+import { btfMapDefinitions, parseBtf } from '../src/elf/btf.js';
+import { loadObject } from '../src/elf/loader.js';
+import { writeObject } from '../src/elf/writer.js';
+import type { MapDef } from '../src/runtime/maps/def.js';
+import { BpfError } from '../src/util/diagnostics.js';
+
+const work = mkdtempSync(join(tmpdir(), 'bpfbox-writer-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function asm(text: string) {
+  const r = assemble(text);
+  if (!r.ok) throw new Error(r.errors.map((e) => `${e.line}:${e.column}: ${e.message} [${e.code}]`).join('\n'));
+  return r.value;
+}
+
+function asmErrors(text: string) {
+  const r = assemble(text);
+  if (r.ok) throw new Error('assembled without errors');
+  return r.errors;
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/** Section bytes by name: a throwaway ELF64 LE section-header walk. */
+function elfSections(b: Uint8Array): Map<string, Uint8Array> {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const shoff = Number(v.getBigUint64(0x28, true));
+  const count = v.getUint16(0x3c, true);
+  const shstrndx = v.getUint16(0x3e, true);
+  const header = (i: number) => {
+    const o = shoff + i * 64;
+    return { name: v.getUint32(o, true), off: Number(v.getBigUint64(o + 0x18, true)), size: Number(v.getBigUint64(o + 0x20, true)) };
+  };
+  const names = header(shstrndx);
+  const out = new Map<string, Uint8Array>();
+  for (let i = 0; i < count; i++) {
+    const h = header(i);
+    let end = names.off + h.name;
+    while (b[end] !== 0) end++;
+    out.set(Buffer.from(b.subarray(names.off + h.name, end)).toString('latin1'), b.subarray(h.off, h.off + h.size));
+  }
+  return out;
+}
+
+const tool = (cmd: string, args: string[]): boolean => spawnSync(cmd, args, { encoding: 'utf8' }).status === 0;
+const HAVE_LLVM = tool('llvm-objdump-19', ['--version']) && tool('llvm-readelf-19', ['--version']);
+const HAVE_BPFTOOL = tool('bpftool', ['version']);
+const IS_ROOT = process.getuid?.() === 0;
+const CAN_LOAD = HAVE_BPFTOOL && IS_ROOT && tool('mountpoint', ['-q', '/sys/fs/bpf']);
+if (!HAVE_LLVM) console.warn('llvm-objdump-19/llvm-readelf-19 not found: reading written objects with LLVM is SKIPPED');
+if (!CAN_LOAD) {
+  console.warn(`loading written objects with bpftool is SKIPPED: ${!HAVE_BPFTOOL ? 'bpftool not found'
+    : !IS_ROOT ? 'not root' : '/sys/fs/bpf is not a bpffs mount'}`);
+}
+
+const COUNTER = `
+; count packets per slot of an array, remember the last ifindex in a hash
+.section xdp
+.map counts array key=4 value=8 entries=4
+.map seen hash key=4 value=4 entries=16 flags=1
+  r6 = r1
+  *(u32 *)(r10 - 4) = 0
+  r2 = r10
+  r2 += -4
+  r1 = map_fd(counts) ll
+  call 1
+  if r0 == 0 goto out
+  r1 = 1
+  lock *(u64 *)(r0 + 0) += r1
+out:
+  r1 = map_fd(1) ll
+  r0 = 2
+  exit
+`;
+
+describe('assembler .map and .section directives', () => {
+  it('declares maps and names them in map_fd / map_value, in both syntaxes', () => {
+    const llvm = asm(COUNTER);
+    expect(llvm.section).toBe('xdp');
+    expect(llvm.maps).toEqual([
+      { name: 'counts', type: 'array', keySize: 4, valueSize: 8, maxEntries: 4, origin: 'declared' },
+      { name: 'seen', type: 'hash', keySize: 4, valueSize: 4, maxEntries: 16, flags: 1, origin: 'declared' },
+    ]);
+    // map_fd(counts) is map 0 and map_fd(1) stays map 1: lddw src=1 imm=index.
+    expect(hex(llvm.bytes.subarray(4 * 8, 6 * 8))).toBe('1811000000000000' + '0000000000000000');
+    expect(hex(llvm.bytes.subarray(10 * 8, 12 * 8))).toBe('1811000001000000' + '0000000000000000');
+
+    const mnemonic = asm([
+      '.map events ringbuf entries=4096', '.map counts percpu_array key=4 value=8 entries=2',
+      'lddw %r1, map_fd(counts)', 'lddw %r2, map_value(counts, 8)', 'lddw %r3, map_fd(events)', 'mov %r0, 0', 'exit',
+    ].join('\n'));
+    expect(mnemonic.syntax).toBe('mnemonic');
+    expect(mnemonic.section).toBeNull();
+    expect(mnemonic.maps.map((m) => [m.name, m.type, m.keySize, m.valueSize, m.maxEntries])).toEqual([
+      ['events', 'ringbuf', 0, 0, 4096], ['counts', 'percpu_array', 4, 8, 2],
+    ]);
+    expect(hex(mnemonic.bytes.subarray(0, 48))).toBe(
+      '1811000001000000' + '0000000000000000' + // map_fd(counts): src 1, imm 1
+      '1822000001000000' + '0000000008000000' + // map_value(counts, 8): src 2, imm 1, imm2 8
+      '1813000000000000' + '0000000000000000', // map_fd(events): imm 0
+    );
+  });
+
+  it('takes the section in effect at the first instruction (clang -S output has several)', () => {
+    const r = asm(['\t.text', '\t.section\txdp,"ax",@progbits', 'prog:', '\tr0 = 2', '\texit',
+      '\t.section\t".note.GNU-stack","",@progbits'].join('\n'));
+    expect(r.section).toBe('xdp');
+    expect(asm('.section "kprobe/sys_execve"\nr0 = 0\nexit').section).toBe('kprobe/sys_execve');
+  });
+
+  it('accepts kernel map type names and inner maps', () => {
+    const r = asm('.map in BPF_MAP_TYPE_ARRAY key=4 value=4 entries=1\n.map out array_of_maps key=4 value=4 entries=8 inner=in\nr0 = 0\nexit');
+    expect(r.maps[1]).toEqual({ name: 'out', type: 'array_of_maps', keySize: 4, valueSize: 4, maxEntries: 8, origin: 'declared', inner: r.maps[0] });
+  });
+
+  it('reports bad directives and unknown maps with line, column and code', () => {
+    const e = asmErrors([
+      '.map counts hashmap key=4 value=8 entries=4', // 1: unknown type
+      '.map a hash key=4 value=8', // 2: no entries
+      '.map b hash key=4 value=x entries=1', // 3: bad number
+      '.map c hash key=4 colour=3 entries=1', // 4: unknown attribute
+      '.map d hash key=4 value=4 entries=1',
+      '.map d hash key=4 value=4 entries=1', // 6: twice
+      'r1 = map_fd(nosuch) ll', // 7: unknown name
+      'r1 = map_fd(5) ll', // 8: index out of range with declared maps
+      'r0 = 0', 'exit',
+    ].join('\n'));
+    expect(e.map((d) => [d.line, d.code])).toEqual([
+      [1, 'E_ASM_MAP'], [2, 'E_ASM_MAP'], [3, 'E_ASM_MAP'], [4, 'E_ASM_MAP'], [6, 'E_ASM_MAP'],
+      [7, 'E_ASM_UNKNOWN_MAP'], [8, 'E_ASM_UNKNOWN_MAP'],
+    ]);
+    expect(e[0]!.message).toMatch(/unknown map type 'hashmap': one of hash, array, /);
+    expect(e[0]!.column).toBe(13);
+    expect(e[1]!.message).toMatch(/needs 'entries=N'/);
+    expect(e[5]!.message).toBe("unknown map 'nosuch': declared maps: d");
+    expect(e[5]!.column).toBe(13);
+    expect(e[6]!.message).toMatch(/map index 5 is out of range: 1 map is declared \(d\)/);
+  });
+
+  it('a name in an immediate that is not a map operand is still an error', () => {
+    const e = asmErrors('.map m hash key=4 value=4 entries=1\nr1 = m\nexit');
+    expect(e[0]!.line).toBe(2);
+    expect(e[0]!.code).not.toBe('E_ASM_UNKNOWN_MAP');
+  });
+});
+
+describe('writeObject', () => {
+  const a = asm(COUNTER);
+  const programs = [{ name: 'count_packets', section: 'xdp', bytes: a.bytes }];
+  const obj = writeObject({ programs, maps: [...a.maps] });
+  const file = join(work, 'counter.o');
+  writeFileSync(file, obj);
+
+  it('writes an EM_BPF relocatable object whose BTF describes the maps as libbpf reads them', () => {
+    expect(hex(obj.subarray(0, 8))).toBe('7f454c4602010100');
+    expect(new DataView(obj.buffer).getUint16(18, true)).toBe(247);
+    const sections = elfSections(obj);
+    expect([...sections.keys()].sort()).toEqual(
+      ['', '.BTF', '.maps', '.relxdp', '.shstrtab', '.strtab', '.symtab', 'license', 'xdp'].sort());
+    expect(Buffer.from(sections.get('license')!).toString('latin1')).toBe('GPL\0');
+    const btf = parseBtf(sections.get('.BTF')!);
+    expect(btfMapDefinitions(btf).map((m) => [m.def, m.sectionOffset, m.size])).toEqual([
+      [a.maps[0], 0, 32],
+      [a.maps[1], 32, 40],
+    ]);
+    expect(btf.types.filter((t) => t.kind === 'func').map((t) => btf.typeName(t.id))).toEqual(['count_packets: int (void *)']);
+    // The map loads are written as clang writes them: src 0, imm 0, a relocation says which map.
+    const code = sections.get('xdp')!;
+    expect(hex(code.subarray(4 * 8, 6 * 8))).toBe('1801000000000000' + '0000000000000000');
+    expect(hex(code.subarray(10 * 8, 12 * 8))).toBe('1801000000000000' + '0000000000000000');
+    expect(code.length).toBe(a.bytes.length);
+  });
+
+  it('writes map-in-map definitions with the inner map in `values`', () => {
+    const inner: MapDef = { name: 'inner', type: 'array', keySize: 4, valueSize: 4, maxEntries: 1, origin: 'declared' };
+    const outer: MapDef = { name: 'outer', type: 'hash_of_maps', keySize: 8, valueSize: 4, maxEntries: 5, origin: 'declared', inner };
+    const o = writeObject({ programs: [{ name: 'p', section: 'socket', bytes: asm('r0 = 0\nexit').bytes }], maps: [outer] });
+    const defs = btfMapDefinitions(parseBtf(elfSections(o).get('.BTF')!));
+    expect(defs[0]!.def).toEqual({ ...outer, inner: { ...inner, name: 'outer.inner' } });
+  });
+
+  it.skipIf(!HAVE_LLVM)('is read by llvm-readelf and llvm-objdump: symbols, relocations, instructions', () => {
+    const syms = execFileSync('llvm-readelf-19', ['-s', file], { encoding: 'utf8' });
+    expect(syms).toMatch(/\s112 FUNC\s+GLOBAL DEFAULT\s+\d+ count_packets/);
+    expect(syms).toMatch(/\s32 OBJECT\s+GLOBAL DEFAULT\s+\d+ counts/);
+    expect(syms).toMatch(/\s40 OBJECT\s+GLOBAL DEFAULT\s+\d+ seen/);
+    const dump = execFileSync('llvm-objdump-19', ['-dr', '--no-show-raw-insn', file], { encoding: 'utf8' });
+    expect(dump).toMatch(/<count_packets>:/);
+    expect(dump).toMatch(/4:\s+r1 = 0x0 ll\s+0000000000000020:\s+R_BPF_64_64\s+counts/);
+    expect(dump).toMatch(/10:\s+r1 = 0x0 ll\s+0000000000000050:\s+R_BPF_64_64\s+seen/);
+    expect(dump).toMatch(/9:\s+lock \*\(u64 \*\)\(r0 \+ 0x0\) \+= r1/);
+    expect(dump).toMatch(/13:\s+exit/);
+  });
+
+  it('is loaded back by bpfbox\'s own loader with the same instructions and maps', () => {
+    const r = loadObject(obj, { file });
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
+    expect(r.value.programs.map((p) => [p.name, p.section])).toEqual([['count_packets', 'xdp']]);
+    expect(hex(r.value.programs[0]!.bytes)).toBe(hex(a.bytes));
+    expect(r.value.maps.map((m) => [m.name, m.type, m.keySize, m.valueSize, m.maxEntries, m.flags ?? 0])).toEqual([
+      ['counts', 'array', 4, 8, 4, 0], ['seen', 'hash', 4, 4, 16, 1],
+    ]);
+    expect(r.value.license).toBe('GPL');
+  });
+
+  it.skipIf(!CAN_LOAD)('is loaded by bpftool (libbpf) and the kernel, each load naming the right map', () => {
+    const pin = `/sys/fs/bpf/bpfbox-test-${process.pid}`;
+    try {
+      execFileSync('bpftool', ['prog', 'loadall', file, pin, 'type', 'xdp'], { encoding: 'utf8', stdio: 'pipe' });
+      const info = JSON.parse(execFileSync('bpftool', ['--json', 'prog', 'show', 'pinned', `${pin}/count_packets`], { encoding: 'utf8' }));
+      expect(info.type).toBe('xdp');
+      const mapNames = new Map<number, string>();
+      for (const id of info.map_ids as number[]) {
+        const m = JSON.parse(execFileSync('bpftool', ['--json', 'map', 'show', 'id', String(id)], { encoding: 'utf8' }));
+        mapNames.set(id, m.name);
+        if (m.name === 'counts') expect([m.type, m.bytes_key, m.bytes_value, m.max_entries]).toEqual(['array', 4, 8, 4]);
+        if (m.name === 'seen') expect([m.type, m.bytes_key, m.bytes_value, m.max_entries, m.flags]).toEqual(['hash', 4, 4, 16, 1]);
+      }
+      const xlated = execFileSync('bpftool', ['prog', 'dump', 'xlated', 'pinned', `${pin}/count_packets`], { encoding: 'utf8' });
+      // The kernel inlines the array lookup, so later indices shift: compare the order of the loads.
+      const loads = [...xlated.matchAll(/^\s*(\d+): \(18\) r1 = map\[id:(\d+)\]/gm)].map((m) => mapNames.get(Number(m[2])));
+      expect(loads).toEqual(['counts', 'seen']);
+      expect(xlated).toMatch(/^\s*4: \(18\) r1 = map\[id:\d+\]/m);
+    } finally {
+      rmSync(pin, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!CAN_LOAD)('loads several programs in several sections, and map-in-map', () => {
+    const pin = `/sys/fs/bpf/bpfbox-test-${process.pid}-multi`;
+    const inner: MapDef = { name: 'inner', type: 'array', keySize: 4, valueSize: 8, maxEntries: 2, origin: 'declared' };
+    const o = writeObject({
+      programs: [
+        { name: 'sock_a', section: 'socket', bytes: asm('r1 = map_fd(0) ll\nr0 = 0\nexit').bytes },
+        { name: 'sock_b', section: 'socket', bytes: asm('r1 = map_fd(1) ll\nr0 = 1\nexit').bytes },
+        { name: 'pass', section: 'xdp', bytes: asm('r0 = 2\nexit').bytes },
+      ],
+      maps: [
+        { name: 'outer', type: 'array_of_maps', keySize: 4, valueSize: 4, maxEntries: 4, origin: 'declared', inner },
+        { name: 'plain', type: 'hash', keySize: 8, valueSize: 8, maxEntries: 8, origin: 'declared' },
+      ],
+    });
+    const f = join(work, 'multi.o');
+    writeFileSync(f, o);
+    try {
+      execFileSync('bpftool', ['prog', 'loadall', f, pin], { encoding: 'utf8', stdio: 'pipe' });
+      const shown = (name: string) => JSON.parse(execFileSync('bpftool', ['--json', 'prog', 'show', 'pinned', `${pin}/${name}`], { encoding: 'utf8' }));
+      expect(shown('sock_a').type).toBe('socket_filter');
+      expect(shown('sock_b').type).toBe('socket_filter');
+      expect(shown('pass').type).toBe('xdp');
+      const outerId = shown('sock_a').map_ids[0];
+      const outer = JSON.parse(execFileSync('bpftool', ['--json', 'map', 'show', 'id', String(outerId)], { encoding: 'utf8' }));
+      expect([outer.name, outer.type, outer.max_entries]).toEqual(['outer', 'array_of_maps', 4]);
+    } finally {
+      rmSync(pin, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses what an object cannot express, with clear errors', () => {
+    const errorsOf = (f: () => unknown): string[] => {
+      try {
+        f();
+      } catch (e) {
+        if (e instanceof BpfError) return e.diagnostics.map((d) => `${d.code}${d.insn !== undefined ? ` @${d.insn}` : ''}: ${d.message}`);
+        throw e;
+      }
+      throw new Error('no error');
+    };
+    const m: MapDef = { name: 'm', type: 'array', keySize: 4, valueSize: 8, maxEntries: 1, origin: 'declared' };
+    const value = asm('r0 = 0\nr1 = map_value(0, 4) ll\nexit').bytes;
+    expect(errorsOf(() => writeObject({ programs: [{ name: 'p', section: 'xdp', bytes: value }], maps: [m] }))).toEqual([
+      'E_ELF_WRITE @1: program \'p\': map_value (direct map value access) cannot be expressed for a .maps map in an object; use map_fd and bpf_map_lookup_elem',
+    ]);
+    const missing = asm('r1 = map_fd(3) ll\nexit').bytes;
+    expect(errorsOf(() => writeObject({ programs: [{ name: 'p', section: 'xdp', bytes: missing }], maps: [m] }))[0]).toMatch(
+      /@0: program 'p': map_fd\(3\) names no map \(1 declared\)/);
+    const call = asm('call f\nexit\nf:\nr0 = 0\nexit').bytes;
+    expect(errorsOf(() => writeObject({ programs: [{ name: 'p', section: 'xdp', bytes: call }], maps: [] }))[0]).toMatch(
+      /@0: .*bpf-to-bpf calls/);
+    expect(errorsOf(() => writeObject({ programs: [{ name: 'bad name', section: '.text', bytes: new Uint8Array(3) }], maps: [] }))).toEqual([
+      "E_ELF_WRITE: program name 'bad name' is not a C identifier",
+      "E_ELF_WRITE: program 'bad name': section '.text' is reserved; libbpf takes programs from sections like 'xdp' or 'socket'",
+      "E_ELF_WRITE: program 'bad name': 3 bytes is not a whole number of instructions",
+    ]);
+    expect(errorsOf(() => writeObject({ programs: [], maps: [{ ...m, origin: 'rodata' }] }))).toEqual([
+      'E_ELF_WRITE: there are no programs to write',
+      "E_ELF_WRITE: map 'm' is global data (rodata); writing global data sections is not supported",
+    ]);
+  });
+});
