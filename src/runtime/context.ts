@@ -8,8 +8,10 @@
 //
 //   xdp            struct xdp_md: data = data_meta = the packet's address, data_end = data + length,
 //                  ingress_ifindex = 1 (the test run's loopback device), rx_queue_index = 0,
-//                  egress_ifindex = 0. The packet is writable; the program's stores are the output
-//                  packet. No headroom yet (xdp_adjust_head/meta/tail are not implemented).
+//                  egress_ifindex = 0. The packet sits in a 4096-byte frame with 256 bytes of
+//                  headroom, as the test run's (helperimpl/xdp.ts): xdp_adjust_head/meta/tail move
+//                  data, data_meta and data_end, and the context follows. The output packet is
+//                  data_meta .. data_end, as the test run's data_out.
 //   socket_filter  struct __sk_buff as eth_type_trans leaves it: the first 14 bytes are the
 //                  Ethernet header, skb->len = length - 14, protocol = the EtherType (as the
 //                  kernel's __be16, so 0x0800 reads as 8), pkt_type from the destination address
@@ -19,7 +21,15 @@
 //                  SKF_NET_OFF and SKF_LL_OFF (the Ethernet header) work as in the kernel; a load
 //                  outside the packet ends the program with r0 = 0. As the kernel's test run, an
 //                  IPv4 (IPv6) packet must hold a 20-byte (40-byte) header after the Ethernet header.
+//   kprobe         struct pt_regs (x86-64), read-only: `regs` fill di, si, dx, cx, r8, r9 (the first
+//                  six argument registers, in that order); `ptRegs` sets any register by name.
 //   raw            the conformance convention, unchanged: r1 = a writable copy of `mem`, r2 = size.
+//
+// Helpers: every helper the type may call that bpfbox implements (helperimpl/), with simulated
+// time (1 s + 1 ns per executed instruction), a seeded bpf_get_prandom_u32, a simulated CPU
+// (default 0) and task (pid = tgid = 4242, uid = gid = 0, comm "bpfbox": helperimpl/task.ts).
+// bpf_trace_printk lines are collected in `printk` for each run. Map helpers and tail calls need
+// maps: ObjectRuntime (object.ts) adds them through `helpers(extra)`.
 //
 // The interpreter's addresses are below 2^32 (src/vm/memory.ts), so a 32-bit context field holds
 // a complete pointer, as the kernel's context rewriting makes it look to the program.
@@ -28,8 +38,22 @@ import type { Program } from '../isa/index.js';
 import { type HelperContext, type HelperFn, defaultHelpers } from '../vm/helpers.js';
 import { type RunOptions, type RunResult, type Vm, WINDOW_SIZE, run } from '../vm/index.js';
 import type { PreparedProgram } from '../vm/prepare.js';
+import { csumDiffHelper } from './helperimpl/csum.js';
+import { EINVAL } from './helperimpl/errno.js';
+import { bpfLoop } from './helperimpl/loop.js';
+import {
+  DEFAULT_TASK, type SimMemory, type SimTask, getCurrentComm, getCurrentPidTgid, getCurrentUidGid, ktimeGetBootNs,
+  ktimeGetCoarseNs, probeRead, probeReadStr,
+} from './helperimpl/task.js';
+import { traceVprintkHelper, tracePrintkHelper } from './helperimpl/trace.js';
+import { XdpBuffer, xdpHelpers } from './helperimpl/xdp.js';
 import { HELPER_PROTOS } from './helpers.js';
-import { type ProgType, type ProgTypeName, progType } from './progtypes.js';
+import { PT_REGS_FIELDS, type ProgType, type ProgTypeName, progType } from './progtypes.js';
+
+/** A pt_regs register name (x86-64). */
+export type PtRegName = (typeof PT_REGS_FIELDS)[number];
+/** The x86-64 argument registers in order: what `regs` fills. */
+export const PT_REGS_ARGS: readonly PtRegName[] = ['di', 'si', 'dx', 'cx', 'r8', 'r9'];
 
 /** Ethernet header length: the kernel's test run wants at least this much input. */
 export const ETH_HLEN = 14;
@@ -73,6 +97,27 @@ export interface ContextOptions {
   rxQueueIndex?: number;
   /** Seed of bpf_get_prandom_u32 (default 1): the same seed gives the same numbers. */
   seed?: number;
+  /** The simulated CPU: bpf_get_smp_processor_id (default 0). */
+  cpu?: number;
+  /** The simulated current task (defaults: helperimpl/task.ts DEFAULT_TASK). */
+  task?: Partial<SimTask>;
+  /** kprobe: the first six argument registers (di, si, dx, cx, r8, r9), in order. */
+  regs?: readonly (bigint | number)[];
+  /** kprobe: any pt_regs register by name (after `regs`). */
+  ptRegs?: Partial<Record<PtRegName, bigint | number>>;
+  /** Memory bpf_probe_read_kernel(_str) can read besides the sandbox's own (none by default). */
+  kernelMemory?: readonly SimMemory[];
+  /** Memory bpf_probe_read_user(_str) can read (none by default). */
+  userMemory?: readonly SimMemory[];
+}
+
+/** A bpf_perf_event_output record. */
+export interface PerfEvent {
+  /** The map handle value the program passed (ObjectRuntime names the map). */
+  readonly map: bigint;
+  /** The CPU index the flags chose. */
+  readonly cpu: number;
+  readonly data: Uint8Array;
 }
 
 /** Why a packet cannot be given to a program type, or null if it can. */
@@ -132,8 +177,6 @@ class Prandom {
   }
 }
 
-const EFAULT = 14;
-const EINVAL = 22;
 
 /**
  * The context, packet and helpers of one program type, reusable for many runs: every run (every
@@ -155,9 +198,24 @@ export class ProgramContext {
   private readonly ingressIfindex: number;
   private readonly rxQueueIndex: number;
   private readonly prandom: Prandom;
+  readonly cpu: number;
+  readonly task: SimTask;
+  /** kprobe: the pt_regs values by field name. */
+  readonly ptRegs: Map<string, bigint> = new Map();
+  private readonly kernelMemory: readonly SimMemory[];
+  private readonly userMemory: readonly SimMemory[];
+  /** xdp: the frame with its moving edges. */
+  readonly xdp: XdpBuffer | null;
   /** Addresses of the regions of the current run (0 before the first reset). */
   ctxAddress = 0;
   packetAddress = 0;
+  /** bpf_trace_printk / trace_vprintk output of the current run, one entry per call (a trailing
+   * newline removed). */
+  readonly printk: string[] = [];
+  /** bpf_perf_event_output records of the current run. */
+  readonly perfEvents: PerfEvent[] = [];
+  /** bpf_redirect's target ifindex in the current run (the last call), or null. */
+  redirectIfindex: number | null = null;
 
   constructor(opts: ContextOptions = {}) {
     const name = opts.progType ?? 'raw';
@@ -167,11 +225,27 @@ export class ProgramContext {
     this.ingressIfindex = opts.ingressIfindex ?? TEST_RUN_IFINDEX;
     this.rxQueueIndex = opts.rxQueueIndex ?? 0;
     this.prandom = new Prandom(opts.seed ?? DEFAULT_PRANDOM_SEED);
+    this.cpu = opts.cpu ?? 0;
+    this.task = { ...DEFAULT_TASK, ...(opts.task ?? {}) };
+    this.kernelMemory = opts.kernelMemory ?? [];
+    this.userMemory = opts.userMemory ?? [];
     this.ctx = new Uint8Array(type.ctxSize);
+    this.xdp = null;
     if (name === 'raw') {
       this.packet = null;
       this.livePacket = null;
       this.mem = opts.mem;
+    } else if (name === 'kprobe') {
+      this.packet = null;
+      this.livePacket = null;
+      this.mem = undefined;
+      (opts.regs ?? []).forEach((v, i) => {
+        if (i < PT_REGS_ARGS.length) this.ptRegs.set(PT_REGS_ARGS[i]!, BigInt.asUintN(64, BigInt(v)));
+      });
+      for (const [k, v] of Object.entries(opts.ptRegs ?? {})) {
+        if (!(PT_REGS_FIELDS as readonly string[]).includes(k)) throw new RangeError(`pt_regs has no register ${k}`);
+        if (v !== undefined) this.ptRegs.set(k, BigInt.asUintN(64, BigInt(v)));
+      }
     } else {
       const packet = opts.packet ?? new Uint8Array(DEFAULT_PACKET_SIZE);
       const problem = packetProblem(name, packet);
@@ -179,18 +253,28 @@ export class ProgramContext {
       this.packet = packet.slice();
       this.livePacket = new Uint8Array(packet.length);
       this.mem = undefined;
+      if (name === 'xdp') {
+        this.xdp = new XdpBuffer(this.packet);
+        this.xdp.onChange = () => this.fillContext(this.packetAddress);
+      }
     }
   }
 
   /** Values of the context's declared fields, by name, for a packet at `data`. */
-  fieldValues(data: number): Map<string, number> {
-    const v = new Map<string, number>();
+  fieldValues(data: number): Map<string, number | bigint> {
+    const v = new Map<string, number | bigint>();
+    if (this.type.name === 'kprobe') {
+      for (const [k, x] of this.ptRegs) v.set(k, x);
+      return v;
+    }
     const packet = this.packet;
     if (!packet) return v;
-    if (this.type.name === 'xdp') {
-      v.set('data', data);
-      v.set('data_end', data + packet.length);
-      v.set('data_meta', data);
+    const xdp = this.xdp;
+    if (this.type.name === 'xdp' && xdp) {
+      // `data` is the frame's address here: the fields point into it.
+      v.set('data', data + xdp.data);
+      v.set('data_end', data + xdp.dataEnd);
+      v.set('data_meta', data + xdp.dataMeta);
       v.set('ingress_ifindex', this.ingressIfindex);
       v.set('rx_queue_index', this.rxQueueIndex);
     } else if (this.type.name === 'socket_filter') {
@@ -208,23 +292,36 @@ export class ProgramContext {
     const view = new DataView(this.ctx.buffer, this.ctx.byteOffset, this.ctx.byteLength);
     const values = this.fieldValues(data);
     for (const f of this.type.fields) {
-      const value = values.get(f.name) ?? 0;
+      const raw = values.get(f.name) ?? 0;
+      if (f.size === 8) {
+        view.setBigUint64(f.off, BigInt.asUintN(64, BigInt(raw)), true);
+        continue;
+      }
+      const value = Number(BigInt.asUintN(32, BigInt(raw)));
       if (f.size === 4) view.setUint32(f.off, value >>> 0, true);
-      else if (f.size === 8) view.setBigUint64(f.off, BigInt(value), true);
-      else if (f.size === 2) view.setUint16(f.off, value, true);
-      else if (f.size === 1) view.setUint8(f.off, value);
+      else if (f.size === 2) view.setUint16(f.off, value & 0xffff, true);
+      else if (f.size === 1) view.setUint8(f.off, value & 0xff);
     }
   }
 
   /** The setup hook: maps the packet and the context, sets r1. */
   readonly setup = (vm: Vm): void => {
     this.prandom.reset();
+    this.printk.length = 0;
+    this.perfEvents.length = 0;
+    this.redirectIfindex = null;
     if (this.type.name === 'raw') return;
-    const live = this.livePacket!;
-    live.set(this.packet!);
     this.packetAddress = 0;
-    if (this.type.directPacketAccess) {
-      this.packetAddress = vm.addRegion('packet', live, { readable: true, writable: true });
+    if (this.xdp) {
+      this.xdp.reset();
+      this.packetAddress = vm.addRegion('packet', this.xdp.frame.subarray(0, this.xdp.dataEnd), { readable: true, writable: true });
+      this.xdp.map(vm.memory, this.packetAddress);
+    } else if (this.livePacket) {
+      const live = this.livePacket;
+      live.set(this.packet!);
+      if (this.type.directPacketAccess) {
+        this.packetAddress = vm.addRegion('packet', live, { readable: true, writable: true });
+      }
     }
     this.fillContext(this.packetAddress);
     const writable = this.type.fields.some((f) => f.writeSizes.length > 0);
@@ -251,24 +348,21 @@ export class ProgramContext {
     return v;
   };
 
-  /** The helper table of the type: the default helpers, the simulated base helpers and, for xdp,
-   * the packet helpers; only those the type may call. `extra` adds or replaces entries. */
+  /**
+   * The helper table of the type: every helper bpfbox implements that the type may call (the
+   * type's declaration in progtypes.ts decides), the ones it may call but bpfbox does not
+   * implement as a clear fault. `extra` adds or replaces entries (maps, tail calls: object.ts).
+   */
   helpers(extra?: ReadonlyMap<number, HelperFn>): Map<number, HelperFn> {
     const all = defaultHelpers();
-    if (this.type.name !== 'raw') {
-      all.set(HELPER_GET_PRANDOM_U32, (ctx) => ctx.setReturn(this.prandom.next()));
-      all.set(HELPER_GET_SMP_PROCESSOR_ID, (ctx) => ctx.setReturn(0));
-      if (this.type.name === 'xdp') {
-        all.set(HELPER_XDP_GET_BUFF_LEN, (ctx) => ctx.setReturn(this.livePacket!.length));
-        all.set(HELPER_XDP_LOAD_BYTES, (ctx) => this.xdpCopy(ctx, false));
-        all.set(HELPER_XDP_STORE_BYTES, (ctx) => this.xdpCopy(ctx, true));
-      }
+    {
+      for (const [id, fn] of this.implementedHelpers()) all.set(id, fn);
       for (const id of [...all.keys()]) if (!this.type.helpers.has(id)) all.delete(id);
-      // Helpers the verifier lets this type call but the interpreter does not have yet (maps,
-      // trace_printk, csum_diff, xdp_adjust_*): a clear fault rather than "unknown helper".
+      // Helpers the verifier lets this type call but the interpreter does not have: a clear fault
+      // rather than "unknown helper".
       for (const id of this.type.helpers) {
         const proto = HELPER_PROTOS.get(id);
-        if (all.has(id) || !proto) continue;
+        if (all.has(id) || !proto || extra?.has(id)) continue;
         all.set(id, (ctx) => ctx.fault('E_HELPER_UNIMPLEMENTED',
           `bpf_${proto.name} (helper ${id}) is allowed for ${this.type.name} programs but the interpreter does not implement it yet`));
       }
@@ -277,24 +371,46 @@ export class ProgramContext {
     return all;
   }
 
-  /** bpf_xdp_load_bytes(ctx, offset, buf, len) / bpf_xdp_store_bytes(ctx, offset, buf, len). */
-  private xdpCopy(ctx: HelperContext, store: boolean): void {
-    const live = this.livePacket!;
-    const offset = ctx.argLo(2);
-    const buf = ctx.arg(3);
-    const len = ctx.argLo(4);
-    // bpf_xdp_pointer: -EFAULT for offset or len above 0xffff, -EINVAL beyond the buffer.
-    if (offset > 0xffff || len > 0xffff) return ctx.setReturn(-EFAULT);
-    if (offset + len > live.length) return ctx.setReturn(-EINVAL);
-    const name = HELPER_PROTOS.get(ctx.helperId)?.name ?? `helper ${ctx.helperId}`;
-    if (store) {
-      const data = ctx.memory.read(buf, len);
-      if (!(data instanceof Uint8Array)) return ctx.fault(data.code, `bpf_${name}: ${data.message}`);
-      live.set(data, offset);
-    } else {
-      const problem = ctx.memory.write(buf, live.slice(offset, offset + len));
-      if (problem) return ctx.fault(problem.code, `bpf_${name}: ${problem.message}`);
+  /** Every helper implemented here, before filtering by type. */
+  private implementedHelpers(): Map<number, HelperFn> {
+    const m = new Map<number, HelperFn>([
+      [6, tracePrintkHelper(this.printk)],
+      [7, (ctx) => ctx.setReturn(this.prandom.next())],
+      [8, (ctx) => ctx.setReturn(this.cpu)],
+      [14, getCurrentPidTgid(this.task)],
+      [15, getCurrentUidGid(this.task)],
+      [16, getCurrentComm(this.task)],
+      [25, (ctx) => this.perfEventOutput(ctx)],
+      [28, csumDiffHelper],
+      [112, probeRead(this.userMemory, false, 'probe_read_user')],
+      [113, probeRead(this.kernelMemory, true, 'probe_read_kernel')],
+      [114, probeReadStr(this.userMemory, false, 'probe_read_user_str')],
+      [115, probeReadStr(this.kernelMemory, true, 'probe_read_kernel_str')],
+      [125, ktimeGetBootNs],
+      [160, ktimeGetCoarseNs],
+      [177, traceVprintkHelper(this.printk)],
+      [181, bpfLoop],
+    ]);
+    if (this.xdp) {
+      for (const [id, fn] of xdpHelpers(() => this.xdp!, (ifindex) => (this.redirectIfindex = ifindex))) m.set(id, fn);
     }
+    return m;
+  }
+
+  /**
+   * bpf_perf_event_output(ctx, map, flags, data, size): records the data (bpfbox has no perf
+   * buffer reader). flags: the CPU index in the low 32 bits (0xffffffff: the current CPU); any
+   * other bit but BPF_F_CTXLEN_MASK is -EINVAL.
+   */
+  private perfEventOutput(ctx: HelperContext): void {
+    const hi = ctx.argHi(3);
+    if ((hi & 0xfff00000) !== 0) return ctx.setReturn(-EINVAL);
+    const index = ctx.argLo(3);
+    const cpu = index === 0xffffffff ? this.cpu : index;
+    const size = ctx.argLo(5);
+    const data = size === 0 ? new Uint8Array(0) : ctx.memory.read(ctx.arg(4), size);
+    if (!(data instanceof Uint8Array)) return ctx.fault(data.code, `bpf_perf_event_output: ${data.message}`);
+    this.perfEvents.push({ map: ctx.arg(2), cpu, data });
     ctx.setReturn(0);
   }
 
@@ -308,8 +424,10 @@ export class ProgramContext {
     return opts;
   }
 
-  /** The packet as the program left it (xdp; a copy), or null for types without a writable packet. */
+  /** The packet as the program left it (xdp: data_meta .. data_end, as the kernel's test run
+   * returns it; a copy), or null for types without a writable packet. */
   packetOut(): Uint8Array | null {
+    if (this.xdp) return this.xdp.output();
     return this.type.directPacketAccess && this.livePacket ? this.livePacket.slice() : null;
   }
 }
@@ -328,6 +446,12 @@ export interface ProgRunResult extends RunResult {
   packet: Uint8Array | null;
   /** xdp: the action r0 names (`XDP_PASS`...), null when r0 names none or for other types. */
   action: XdpAction | null;
+  /** bpf_trace_printk output lines of the run. */
+  printk: string[];
+  /** xdp: bpf_redirect's target ifindex (the last call), else null. */
+  redirectIfindex: number | null;
+  /** bpf_perf_event_output records of the run. */
+  perfEvents: PerfEvent[];
 }
 
 /**
@@ -336,13 +460,21 @@ export interface ProgRunResult extends RunResult {
  * Does not verify: call `verify` first to get the kernel's guarantees.
  */
 export function runProgram(program: PreparedProgram | Program, opts: ProgRunOptions = {}): ProgRunResult {
-  const { progType: type = 'raw', packet, mem, ingressIfindex, rxQueueIndex, seed, ...runOpts } = opts;
-  const c = new ProgramContext({ progType: type, packet, mem, ingressIfindex, rxQueueIndex, seed });
+  const {
+    progType: type = 'raw', packet, mem, ingressIfindex, rxQueueIndex, seed, cpu, task, regs, ptRegs, kernelMemory,
+    userMemory, ...runOpts
+  } = opts;
+  const c = new ProgramContext({
+    progType: type, packet, mem, ingressIfindex, rxQueueIndex, seed, cpu, task, regs, ptRegs, kernelMemory, userMemory,
+  });
   const res = run(program, c.runOptions(runOpts));
   return {
     ...res,
     progType: type,
     packet: c.packetOut(),
     action: type === 'xdp' ? xdpActionName(res.r0) : null,
+    printk: c.printk.slice(),
+    redirectIfindex: c.redirectIfindex,
+    perfEvents: c.perfEvents.slice(),
   };
 }

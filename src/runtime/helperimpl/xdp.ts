@@ -1,0 +1,156 @@
+// The XDP buffer of a test run and the helpers that move its edges: bpf_xdp_adjust_head (44),
+// bpf_xdp_adjust_meta (54), bpf_xdp_adjust_tail (65), bpf_xdp_get_buff_len (188),
+// bpf_xdp_load_bytes / store_bytes (189 / 190), bpf_redirect (23).
+//
+// Geometry of BPF_PROG_TEST_RUN (net/bpf/test_run.c, Linux 6.18, no ctx_in): one 4096-byte frame;
+// data_hard_start at 0, data = data_meta at XDP_PACKET_HEADROOM (256), data_end = data + length;
+// the last SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) = 320 bytes are reserved tailroom, so
+// the packet may grow to 4096 - 320 (3520 bytes of packet at the default headroom). Packets longer
+// than that are split into fragments by the kernel; bpfbox keeps them linear in a larger frame.
+// The rules of the helpers (net/core/filter.c):
+//   adjust_head(off):  data + off must stay in [data_hard_start + sizeof(struct xdp_frame) (40) +
+//                      metalen, data_end - ETH_HLEN]; the metadata moves along; else -EINVAL.
+//   adjust_meta(off):  data_meta + off in [data_hard_start + 40, data]; else -EINVAL; the new
+//                      metadata length must be a multiple of 4 and at most 255, else -EACCES.
+//   adjust_tail(off):  data_end + off in [data + ETH_HLEN, frame end - tailroom]; else -EINVAL;
+//                      grown bytes are zeroed.
+// The test run's output packet is data_meta .. data_end (the metadata included).
+
+import type { HelperContext, HelperFn } from '../../vm/helpers.js';
+import type { Memory } from '../../vm/memory.js';
+import { WINDOW_SIZE } from '../../vm/memory.js';
+import { EFAULT, EINVAL } from './errno.js';
+
+export const XDP_PACKET_HEADROOM = 256;
+/** The test run's frame size (a page). */
+export const XDP_FRAME_SIZE = 4096;
+/** SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) on x86-64. */
+export const XDP_TAILROOM = 320;
+/** sizeof(struct xdp_frame): the head of the headroom adjust_head and adjust_meta may not enter. */
+export const XDP_FRAME_STRUCT_SIZE = 40;
+export const ETH_HLEN = 14;
+/** Largest metadata length (the u8 skb_shared_info.meta_len). */
+export const XDP_META_MAX = 255;
+export const EACCES = 13;
+export const XDP_ABORTED = 0;
+export const XDP_REDIRECT = 4;
+
+export class XdpBuffer {
+  /** The whole frame; offsets below index it. */
+  readonly frame: Uint8Array;
+  data = XDP_PACKET_HEADROOM;
+  dataMeta = XDP_PACKET_HEADROOM;
+  dataEnd: number;
+  /** Where the frame is mapped (0 before `map`). */
+  base = 0;
+  private memory: Memory | null = null;
+  /** Called when data, data_meta or data_end move (to rewrite the context). */
+  onChange: (() => void) | null = null;
+
+  constructor(readonly packet: Uint8Array) {
+    this.frame = new Uint8Array(Math.max(XDP_FRAME_SIZE, XDP_PACKET_HEADROOM + packet.length + XDP_TAILROOM));
+    this.dataEnd = this.data + packet.length;
+  }
+
+  /** Back to the input packet. */
+  reset(): void {
+    this.frame.fill(0);
+    this.frame.set(this.packet, XDP_PACKET_HEADROOM);
+    this.data = this.dataMeta = XDP_PACKET_HEADROOM;
+    this.dataEnd = this.data + this.packet.length;
+  }
+
+  /** Maps the frame into the sandbox; the region ends at data_end, so reads past the packet fault. */
+  map(memory: Memory, base: number): void {
+    this.memory = memory;
+    this.base = base;
+    this.remap();
+  }
+
+  private remap(): void {
+    if (!this.memory || this.base === 0) return;
+    this.memory.map(this.base / WINDOW_SIZE, 'packet', this.frame.subarray(0, this.dataEnd), true, true);
+  }
+
+  get hardEnd(): number {
+    return this.frame.length - XDP_TAILROOM;
+  }
+
+  get length(): number {
+    return this.dataEnd - this.data;
+  }
+
+  /** What the test run returns as data_out: data_meta .. data_end. */
+  output(): Uint8Array {
+    return this.frame.slice(this.dataMeta, this.dataEnd);
+  }
+
+  adjustHead(offset: number): number {
+    const metalen = this.data - this.dataMeta;
+    const data = this.data + offset;
+    if (data < XDP_FRAME_STRUCT_SIZE + metalen || data > this.dataEnd - ETH_HLEN) return -EINVAL;
+    if (metalen > 0) this.frame.copyWithin(this.dataMeta + offset, this.dataMeta, this.data);
+    this.dataMeta += offset;
+    this.data = data;
+    this.onChange?.();
+    return 0;
+  }
+
+  adjustMeta(offset: number): number {
+    const meta = this.dataMeta + offset;
+    const metalen = this.data - meta;
+    if (meta < XDP_FRAME_STRUCT_SIZE || meta > this.data) return -EINVAL;
+    if (metalen % 4 !== 0 || metalen > XDP_META_MAX) return -EACCES;
+    this.dataMeta = meta;
+    this.onChange?.();
+    return 0;
+  }
+
+  adjustTail(offset: number): number {
+    const end = this.dataEnd + offset;
+    if (end > this.hardEnd || end < this.data + ETH_HLEN) return -EINVAL;
+    if (offset > 0) this.frame.fill(0, this.dataEnd, end);
+    this.dataEnd = end;
+    this.remap();
+    this.onChange?.();
+    return 0;
+  }
+}
+
+const s32 = (ctx: HelperContext, reg: number): number => ctx.argLo(reg) | 0;
+
+/** The XDP helpers over one buffer. */
+export function xdpHelpers(buf: () => XdpBuffer, redirect: (ifindex: number) => void): Map<number, HelperFn> {
+  const copy = (ctx: HelperContext, store: boolean, name: string): void => {
+    const b = buf();
+    const offset = ctx.argLo(2);
+    const len = ctx.argLo(4);
+    // bpf_xdp_pointer: -EFAULT for offset or len above 0xffff, -EINVAL beyond the buffer.
+    if (offset > 0xffff || len > 0xffff) return ctx.setReturn(-EFAULT);
+    if (offset + len > b.length) return ctx.setReturn(-EINVAL);
+    const at = b.data + offset;
+    if (store) {
+      const data = ctx.memory.read(ctx.arg(3), len);
+      if (!(data instanceof Uint8Array)) return ctx.fault(data.code, `bpf_${name}: ${data.message}`);
+      b.frame.set(data, at);
+    } else {
+      const problem = ctx.memory.write(ctx.arg(3), b.frame.slice(at, at + len));
+      if (problem) return ctx.fault(problem.code, `bpf_${name}: ${problem.message}`);
+    }
+    ctx.setReturn(0);
+  };
+  return new Map<number, HelperFn>([
+    [44, (ctx) => ctx.setReturn(buf().adjustHead(s32(ctx, 2)))],
+    [54, (ctx) => ctx.setReturn(buf().adjustMeta(s32(ctx, 2)))],
+    [65, (ctx) => ctx.setReturn(buf().adjustTail(s32(ctx, 2)))],
+    [188, (ctx) => ctx.setReturn(buf().length)],
+    [189, (ctx) => copy(ctx, false, 'xdp_load_bytes')],
+    [190, (ctx) => copy(ctx, true, 'xdp_store_bytes')],
+    // bpf_xdp_redirect: flags must be 0 (else XDP_ABORTED); records the target ifindex.
+    [23, (ctx) => {
+      if (ctx.argLo(2) !== 0 || ctx.argHi(2) !== 0) return ctx.setReturn(XDP_ABORTED);
+      redirect(ctx.argLo(1));
+      ctx.setReturn(XDP_REDIRECT);
+    }],
+  ]);
+}
