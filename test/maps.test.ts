@@ -45,7 +45,10 @@ describe('map creation', () => {
     expect(checkMapDef(def('array', 8, 4, 1))).toMatch(/key_size must be 4/);
     expect(checkMapDef(def('array', 4, 0, 1))).toMatch(/value_size must not be 0/);
     expect(checkMapDef(def('hash', 0, 4, 1))).toMatch(/key_size must not be 0/);
-    expect(checkMapDef(def('hash', 513, 4, 1))).toMatch(/512/);
+    expect(checkMapDef(def('hash', 513, 4, 1))).toBeNull();
+    // 40-byte element header + round_up(key, 8) + round_up(value, 8) <= 4 MiB
+    expect(checkMapDef(def('hash', 4, 4194251, 1))).toBeNull();
+    expect(checkMapDef(def('hash', 4, 4194257, 1))).toMatch(/4 MiB/);
     expect(checkMapDef(def('hash', 4, 4, 0))).toMatch(/max_entries must not be 0/);
     expect(checkMapDef(def('ringbuf', 0, 0, 4096 + 8))).toMatch(/power of 2/);
     expect(checkMapDef(def('ringbuf', 0, 0, 2048))).toMatch(/power of 2 and a multiple/);

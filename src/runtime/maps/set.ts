@@ -18,8 +18,13 @@ export const RUNTIME_MAP_TYPES: readonly MapType[] = [
 export const DEFAULT_CPUS = 4;
 /** Most simulated CPUs (bpfbox's limit; the kernel's is NR_CPUS). */
 export const MAX_CPUS = 64;
-/** The kernel's limits: MAX_BPF_STACK for hash keys, PCPU_MIN_UNIT_SIZE for per-CPU values. */
-const MAX_HASH_KEY = 512;
+/**
+ * The kernel's limits: a hash element (a 40-byte header on x86-64, the key and the value, each
+ * rounded up to 8; per-CPU maps keep an 8-byte pointer in place of the value) must fit one
+ * kmalloc of at most 4 MiB (measured on Linux 6.18); per-CPU values at most PCPU_MIN_UNIT_SIZE.
+ */
+const KMALLOC_MAX = 4 << 20;
+const HTAB_ELEM_HEADER = 40;
 const MAX_PERCPU_VALUE = 32768;
 
 export interface MapSetOptions {
@@ -57,8 +62,8 @@ export function checkMapDef(def: MapDef, cpus = DEFAULT_CPUS): string | null {
     if (k !== 4) return `an array's key is its u32 index: key_size must be 4, not ${k}`;
   } else if (k === 0) {
     return 'key_size must not be 0';
-  } else if (k > MAX_HASH_KEY) {
-    return `key_size ${k} is over the kernel's limit of ${MAX_HASH_KEY} bytes`;
+  } else if (HTAB_ELEM_HEADER + roundUp8(k) + (perCpu ? 8 : roundUp8(v)) > KMALLOC_MAX) {
+    return `a hash element of key_size ${k} and value_size ${v} is over the kernel's 4 MiB allocation limit`;
   }
   if ((type === 'prog_array' || type === 'array_of_maps' || type === 'hash_of_maps') && v !== 4) {
     return `value_size must be 4 (a program or map reference), not ${v}`;
