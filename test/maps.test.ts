@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../src/asm/index.js';
 import {
   BPF_ANY, BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, BPF_RINGBUF_BUSY_BIT, BPF_RINGBUF_DISCARD_BIT, E2BIG, EBADF, EEXIST,
-  EINVAL, ENOENT, ENOTSUPP, EOPNOTSUPP, type HashMap, HANDLE_BASE, type MapDef, MapDefError, MapSet, type RingBufMap,
+  EINVAL, ENOENT, ENOTSUPP, EOPNOTSUPP, type ArrayMap, type HashMap, HANDLE_BASE, type MapDef, MapDefError, MapSet, type RingBufMap,
   type QueueStackMap, checkMapDef, createMapRuntime, formatMaps, mapsFromJson, mapsToJson,
 } from '../src/runtime/maps/index.js';
 import { run } from '../src/vm/index.js';
@@ -341,6 +341,30 @@ describe('ring buffer', () => {
     expect(rb.consume()).toEqual([new Uint8Array(24).fill(0xff)]);
   });
 
+  it('a 16 MiB ring spans two windows plus a mirror; a program record wraps around its end', () => {
+    const size = 16 << 20;
+    const set = new MapSet([def('ringbuf', 0, 0, size, { name: 'big' })]);
+    const rb = set.maps[0] as RingBufMap;
+    expect(rb.segmentCount).toBe(2);
+    // Move the producer to size - 8 with host records (consumed right away).
+    for (let left = size - 8; left > 0;) {
+      const n = Math.min(left, 1 << 20) - 8;
+      expect(rb.output(new Uint8Array(n))).toBe(0);
+      rb.consume();
+      left -= n + 8;
+    }
+    expect(rb.producerPos).toBe(size - 8);
+    const rt = createMapRuntime(set);
+    const res = run(asm([
+      'r1 = map_fd(0) ll', 'r2 = 16', 'r3 = 0', 'call 131', 'if r0 == 0 goto fail', 'r6 = r0',
+      'r1 = 0x0807060504030201 ll', '*(u64 *)(r6 + 0) = r1', '*(u64 *)(r6 + 8) = r1',
+      'r1 = r6', 'r2 = 0', 'call 132', 'r0 = 0', 'exit', 'fail:', 'r0 = 1', 'exit',
+    ]), { helpers: rt.helpers(), resolvePseudo: rt.resolvePseudo, setup: (vm) => rt.setup(vm) });
+    expect(res.fault).toBeNull();
+    expect(Number(res.r0)).toBe(0);
+    expect(rb.consume().map((r) => Array.from(r))).toEqual([[1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8]]);
+  });
+
   it('faults on submitting something that is not a reserved record', () => {
     const set = new MapSet([def('ringbuf', 0, 0, 4096)]);
     const rt = createMapRuntime(set);
@@ -447,6 +471,47 @@ describe('map helpers in the interpreter', () => {
     expect(bad.fault?.message).toContain('there is 1 map');
     const notMap = run(asm(['r1 = 5', 'r2 = r10', 'call 1', 'exit']), opts);
     expect(notMap.fault?.code).toBe('E_HELPER_MAP_ARG');
+  });
+
+  it('maps storage chunks on first use, also in the middle of a run', () => {
+    // 4096-byte values: 4096 per 16 MiB chunk, so index 9000 is in chunk 2.
+    const set = new MapSet([def('array', 4, 4096, 10000, { name: 'big' })]);
+    const big = set.maps[0] as ArrayMap;
+    expect([0, 1, 2].map((k) => big.store.peek(k))).toEqual([null, null, null]);
+    const rt = createMapRuntime(set);
+    const prog = asm([
+      '*(u32 *)(r10 - 4) = 9000', 'r1 = map_fd(0) ll', 'r2 = r10', 'r2 += -4', 'call 1', 'if r0 == 0 goto out',
+      '*(u32 *)(r0 + 4092) = 77', '*(u32 *)(r10 - 4) = 1', 'r1 = map_fd(0) ll', 'r2 = r10', 'r2 += -4', 'call 1',
+      'if r0 == 0 goto out', '*(u32 *)(r0 + 0) = 5', 'r0 = 0', 'exit', 'out:', 'r0 = 1', 'exit',
+    ]);
+    const res = run(prog, { helpers: rt.helpers(), resolvePseudo: rt.resolvePseudo, setup: (vm) => rt.setup(vm) });
+    expect(res.fault).toBeNull();
+    expect(Number(res.r0)).toBe(0);
+    expect(num(big.lookup(u32(9000))!.subarray(4092))).toBe(77);
+    expect(num(big.lookup(u32(1))!.subarray(0, 4))).toBe(5);
+    expect(big.store.peek(1)).toBeNull(); // chunk 1 was never touched
+    expect(mapsToJson(set).maps[0]!.entries.map((e) => e.keyInt)).toEqual([1, 9000]);
+  });
+
+  it('costs nothing for a large hash map until something is stored', () => {
+    const set = new MapSet([def('hash', 8, 64, 1 << 20, { name: 'huge' })]);
+    const h = set.maps[0] as HashMap;
+    expect(h.store.chunkCount).toBe(4);
+    expect(h.store.peek(0)).toBeNull();
+    expect(h.update(u64(1), new Uint8Array(64).fill(3))).toBe(0);
+    expect(h.store.peek(0)).not.toBeNull();
+    expect(h.store.peek(1)).toBeNull();
+  });
+
+  it('refuses program writes to read-only maps', () => {
+    const set = new MapSet([def('array', 4, 4, 1, { name: '.rodata', readOnly: true }), def('hash', 4, 4, 4, { flags: 1 << 7 })]);
+    const rt = createMapRuntime(set);
+    for (const i of [0, 1]) {
+      const res = run(asm([
+        '*(u32 *)(r10 - 4) = 0', `r1 = map_fd(${i}) ll`, 'r2 = r10', 'r2 += -4', 'r3 = r10', 'r3 += -4', 'r4 = 0', 'call 2', 'exit',
+      ]), { helpers: rt.helpers(), resolvePseudo: rt.resolvePseudo, setup: (vm) => rt.setup(vm) });
+      expect(BigInt.asIntN(64, res.r0)).toBe(-1n); // -EPERM
+    }
   });
 
   it('faults with a clear code when the key pointer is bad', () => {

@@ -11,7 +11,7 @@
 // - a key or value of the wrong length from the host gives -EINVAL (the kernel reads exactly
 //   key_size/value_size bytes, so this cannot happen there).
 
-import { type MapDef, type MapType } from './def.js';
+import { BPF_F_RDONLY_PROG, type MapDef, type MapType } from './def.js';
 import {
   BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, BPF_RB_AVAIL_DATA, BPF_RB_CONS_POS, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP,
   BPF_RB_PROD_POS, BPF_RB_RING_SIZE, E2BIG, EBADF, EEXIST, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, ENOTSUPP, EPERM,
@@ -67,6 +67,11 @@ export interface MapEnv {
 export type ProgValue =
   | { readonly kind: 'slot'; readonly store: SlotStore; readonly slot: number; readonly offset: number }
   | { readonly kind: 'map'; readonly map: number };
+
+/** May programs not write this map's values? (`.rodata`, BPF_F_RDONLY_PROG) */
+export function readOnlyForPrograms(def: MapDef): boolean {
+  return def.readOnly === true || ((def.flags ?? 0) & BPF_F_RDONLY_PROG) !== 0;
+}
 
 export function roundUp8(n: number): number {
   return (n + 7) & ~7;
@@ -274,7 +279,7 @@ export class ArrayMap extends MapBase {
   }
 
   override progUpdate(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number {
-    if (this.def.readOnly) return -EPERM;
+    if (readOnlyForPrograms(this.def)) return -EPERM;
     const f = checkUpdateFlags(flags);
     if (f) return f;
     const i = u32le(key);
@@ -538,13 +543,13 @@ export class HashMap extends MapBase {
   }
 
   override progUpdate(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number {
-    if (this.def.readOnly) return -EPERM;
+    if (readOnlyForPrograms(this.def)) return -EPERM;
     if (this.ofMaps) return -EINVAL; // programs cannot store maps (the verifier refuses it)
     return this.doUpdate(key, value, flags, cpu, false);
   }
 
   override progDelete(key: Uint8Array): number {
-    if (this.def.readOnly) return -EPERM;
+    if (readOnlyForPrograms(this.def)) return -EPERM;
     return this.delete(key);
   }
 
@@ -566,22 +571,16 @@ export function innerCompatible(outer: MapDef, inner: MapDef): boolean {
 
 /** Arrays of references: prog_array (program indices) and array_of_maps (map indices). */
 export class FdArrayMap extends MapBase {
-  private readonly refs: Int32Array;
-
-  constructor(def: MapDef, index: number, env: MapEnv) {
-    super(def, index, env);
-    this.refs = new Int32Array(def.maxEntries).fill(-1);
-  }
+  /** Filled slots only: index -> program or map index (a Map, as max_entries may be large). */
+  private readonly refs = new Map<number, number>();
 
   reset(): void {
-    this.refs.fill(-1);
+    this.refs.clear();
   }
 
   /** The stored index at `i` (program index for prog_array, map index for array_of_maps), or null. */
   target(i: number): number | null {
-    if (!Number.isInteger(i) || i < 0 || i >= this.refs.length) return null;
-    const r = this.refs[i]!;
-    return r < 0 ? null : r;
+    return this.refs.get(i) ?? null;
   }
 
   lookup(key: Uint8Array): Uint8Array | null {
@@ -604,7 +603,7 @@ export class FdArrayMap extends MapBase {
       if (!inner) return -EBADF;
       if (!innerCompatible(this.def, inner.def)) return -EINVAL;
     }
-    this.refs[i] = ref;
+    this.refs.set(i, ref);
     return 0;
   }
 
@@ -612,9 +611,7 @@ export class FdArrayMap extends MapBase {
     if (this.badKey(key)) return -EINVAL;
     const i = u32le(key);
     if (i >= this.def.maxEntries) return -E2BIG;
-    if (this.refs[i]! < 0) return -ENOENT;
-    this.refs[i] = -1;
-    return 0;
+    return this.refs.delete(i) ? 0 : -ENOENT;
   }
 
   nextKey(key: Uint8Array | null): Uint8Array | null {
@@ -627,11 +624,7 @@ export class FdArrayMap extends MapBase {
 
   /** Filled slots only (looking up an empty one gives ENOENT in the kernel). */
   entries(): MapEntry[] {
-    const out: MapEntry[] = [];
-    for (let i = 0; i < this.refs.length; i++) {
-      if (this.refs[i]! >= 0) out.push({ key: u32Bytes(i), value: u32Bytes(this.refs[i]!) });
-    }
-    return out;
+    return [...this.refs.keys()].sort((a, b) => a - b).map((i) => ({ key: u32Bytes(i), value: u32Bytes(this.refs.get(i)!) }));
   }
 
   override progLookup(key: Uint8Array): ProgValue | null {

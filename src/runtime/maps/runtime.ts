@@ -5,7 +5,7 @@ import type { HelperContext, HelperFn, PseudoRequest, PseudoResolver } from '../
 import type { Vm } from '../../vm/machine.js';
 import { EINVAL, ENOENT, errnoName } from './errno.js';
 import {
-  ArrayMap, BPF_RINGBUF_HDR_SZ, type BpfMap, type MapBase, type ProgValue, QueueStackMap, RingBufMap,
+  ArrayMap, BPF_RINGBUF_HDR_SZ, type BpfMap, type MapBase, type ProgValue, QueueStackMap, RingBufMap, readOnlyForPrograms,
 } from './maps.js';
 import type { MapSet } from './set.js';
 import { HANDLE_BASE, HANDLE_STRIDE, WINDOW_BYTES, mapWindow } from './storage.js';
@@ -116,7 +116,7 @@ class Runtime implements MapRuntime {
     // when a helper first hands out an address into it.
     for (const m of this.set.maps) {
       if (m instanceof ArrayMap && m.directValue) {
-        const err = m.store.mapChunk(vm.memory, 0, !m.def.readOnly);
+        const err = m.store.mapChunk(vm.memory, 0, !readOnlyForPrograms(m.def));
         if (err) throw new Error(err);
       }
     }
@@ -162,7 +162,7 @@ class Runtime implements MapRuntime {
 
   /** Makes a value's storage visible and returns its address, or null after faulting. */
   private addressOf(c: HelperContext, m: MapBase, v: ProgValue & { kind: 'slot' }, helper: string): number | null {
-    const err = v.store.mapChunk(c.memory, v.store.chunkOf(v.slot), !m.def.readOnly);
+    const err = v.store.mapChunk(c.memory, v.store.chunkOf(v.slot), !readOnlyForPrograms(m.def));
     if (err) {
       c.fault('E_MAP_STORAGE', `${helper}: ${err}`);
       return null;
