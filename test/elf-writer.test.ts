@@ -166,7 +166,7 @@ describe('writeObject', () => {
     expect(new DataView(obj.buffer).getUint16(18, true)).toBe(247);
     const sections = elfSections(obj);
     expect([...sections.keys()].sort()).toEqual(
-      ['', '.BTF', '.maps', '.relxdp', '.shstrtab', '.strtab', '.symtab', 'license', 'xdp'].sort());
+      ['', '.BTF', '.BTF.ext', '.maps', '.relxdp', '.shstrtab', '.strtab', '.symtab', 'license', 'xdp'].sort());
     expect(Buffer.from(sections.get('license')!).toString('latin1')).toBe('GPL\0');
     const btf = parseBtf(sections.get('.BTF')!);
     expect(btfMapDefinitions(btf).map((m) => [m.def, m.sectionOffset, m.size])).toEqual([
@@ -266,6 +266,80 @@ describe('writeObject', () => {
     }
   });
 
+  // A bpf_loop callback (a function pointer) and a bpf-to-bpf call: the functions go to .text.
+  // They are in the order a libbpf-style loader appends them (first referenced first), so loading
+  // the object back gives the very same instructions.
+  const CALLS = `
+.section xdp
+.map counts array key=4 value=8 entries=1
+prog:
+  r1 = 4
+  r2 = func(cb) ll
+  r3 = 0
+  r4 = 0
+  call 181
+  r1 = 1
+  call add1
+  exit
+cb:
+  *(u32 *)(r10 - 4) = 0
+  r2 = r10
+  r2 += -4
+  r1 = map_fd(counts) ll
+  call 1
+  r0 = 0
+  exit
+add1:
+  r0 = r1
+  r0 += 1
+  exit
+`;
+  const calls = asm(CALLS);
+  const functions = new Map([...calls.labels].map(([name, slot]) => [slot, name]));
+  const callsObj = writeObject({ programs: [{ name: 'prog', section: 'xdp', bytes: calls.bytes, functions }], maps: [...calls.maps] });
+  const callsFile = join(work, 'calls.o');
+  writeFileSync(callsFile, callsObj);
+
+  it('puts called functions into .text with relocations as clang writes them', () => {
+    const sections = elfSections(callsObj);
+    expect(sections.get('xdp')!.length).toBe(9 * 8);
+    expect(sections.get('.text')!.length).toBe((calls.bytes.length / 8 - 9) * 8);
+    // `r2 = func(cb)` becomes src 0, imm = byte offset of cb in .text; `call add1` imm + 1 = add1's index in .text.
+    expect(hex(sections.get('xdp')!.subarray(8, 16))).toBe('1802000000000000');
+    expect(hex(sections.get('xdp')!.subarray(7 * 8, 8 * 8))).toBe('85100000' + '07000000');
+  });
+
+  it.skipIf(!HAVE_LLVM)('llvm-objdump shows the functions and their relocations', () => {
+    const dump = execFileSync('llvm-objdump-19', ['-dr', '--no-show-raw-insn', callsFile], { encoding: 'utf8' });
+    expect(dump).toMatch(/<cb>:\n\s+0:\s+\*\(u32 \*\)\(r10 - 0x4\) = 0x0/);
+    expect(dump).toMatch(/<add1>:\n\s+8:\s+r0 = r1/);
+    expect(dump).toMatch(/1:\s+r2 = 0x0 ll\s+0000000000000008:\s+R_BPF_64_64\s+\.text/);
+    expect(dump).toMatch(/7:\s+call 0x7\s+0000000000000038:\s+R_BPF_64_32\s+\.text/);
+    expect(dump).toMatch(/3:\s+r1 = 0x0 ll\s+0000000000000018:\s+R_BPF_64_64\s+counts/);
+  });
+
+  it('is loaded back by bpfbox\'s loader as the same program', () => {
+    const r = loadObject(callsObj, { file: callsFile });
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
+    expect(hex(r.value.programs[0]!.bytes)).toBe(hex(calls.bytes));
+    expect([...r.value.programs[0]!.functions]).toEqual([[0, 'prog'], [9, 'cb'], [17, 'add1']]);
+  });
+
+  it.skipIf(!CAN_LOAD)('is loaded by bpftool and the kernel, callback and call included', () => {
+    const pin = `/sys/fs/bpf/bpfbox-test-${process.pid}-calls`;
+    try {
+      execFileSync('bpftool', ['prog', 'loadall', callsFile, pin], { encoding: 'utf8', stdio: 'pipe' });
+      const xlated = execFileSync('bpftool', ['prog', 'dump', 'xlated', 'pinned', `${pin}/prog`], { encoding: 'utf8' });
+      // The kernel names the functions from our BTF func info.
+      expect(xlated).toMatch(/^int prog\(void \* ctx\):$/m);
+      expect(xlated).toMatch(/^int cb\(void \* ctx\):$/m);
+      expect(xlated).toMatch(/^int add1\(void \* ctx\):$/m);
+      expect(xlated).toMatch(/call pc\+\d+#bpf_prog_\w+_add1/);
+    } finally {
+      rmSync(pin, { recursive: true, force: true });
+    }
+  });
+
   it('refuses what an object cannot express, with clear errors', () => {
     const errorsOf = (f: () => unknown): string[] => {
       try {
@@ -284,9 +358,15 @@ describe('writeObject', () => {
     const missing = asm('r1 = map_fd(3) ll\nexit').bytes;
     expect(errorsOf(() => writeObject({ programs: [{ name: 'p', section: 'xdp', bytes: missing }], maps: [m] }))[0]).toMatch(
       /@0: program 'p': map_fd\(3\) names no map \(1 declared\)/);
-    const call = asm('call f\nexit\nf:\nr0 = 0\nexit').bytes;
-    expect(errorsOf(() => writeObject({ programs: [{ name: 'p', section: 'xdp', bytes: call }], maps: [] }))[0]).toMatch(
-      /@0: .*bpf-to-bpf calls/);
+    const crossing = asm('call f\nif r0 == 0 goto g\nexit\nf:\nr0 = 0\ng:\nexit').bytes;
+    expect(errorsOf(() => writeObject({ programs: [{ name: 'p', section: 'xdp', bytes: crossing }], maps: [] }))).toEqual([
+      "E_ELF_WRITE @1: program 'p': the jump at slot 1 leaves its function (target slot 4); functions are written apart, so jumps must stay inside one",
+    ]);
+    const selfCall = asm('call pc+0\nexit').bytes; // call pc+0 targets slot 1: a function of one exit
+    expect(() => writeObject({ programs: [{ name: 'p', section: 'xdp', bytes: selfCall }], maps: [] })).not.toThrow();
+    const entryCall = asm('r0 = 0\ncall pc-2\nexit').bytes;
+    expect(errorsOf(() => writeObject({ programs: [{ name: 'p', section: 'xdp', bytes: entryCall }], maps: [] }))[0]).toMatch(
+      /@1: program 'p': the call targets slot 0, which is the program entry/);
     expect(errorsOf(() => writeObject({ programs: [{ name: 'bad name', section: '.text', bytes: new Uint8Array(3) }], maps: [] }))).toEqual([
       "E_ELF_WRITE: program name 'bad name' is not a C identifier",
       "E_ELF_WRITE: program 'bad name': section '.text' is reserved; libbpf takes programs from sections like 'xdp' or 'socket'",

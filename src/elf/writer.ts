@@ -7,21 +7,30 @@
 //     refuses the legacy `maps` section;
 //   - `.rel<section>` with an R_BPF_64_64 relocation naming the map symbol on every map load; the
 //     written lddw has src 0 and imm 0, as clang writes it, and libbpf turns it into a map fd load;
-//   - `license` (symbol `_license`), `.BTF` (int, the map structs, FUNC/FUNC_PROTO per program,
-//     DATASECs `.maps` and `license`), `.symtab`, `.strtab`, `.shstrtab`.
+//   - functions a program calls (bpf-to-bpf calls, bpf_loop callbacks) in `.text` as LOCAL FUNC
+//     symbols, called through relocations against `.text`'s section symbol, as clang writes static
+//     functions (libbpf appends them to each program that calls them);
+//   - `license` (symbol `_license`), `.BTF` (int, the map structs, a FUNC/FUNC_PROTO per function,
+//     DATASECs `.maps` and `license`), `.BTF.ext` with func info for every function (the kernel
+//     wants it for callbacks; no line info), `.symtab`, `.strtab`, `.shstrtab`.
 //
 // Limits, each a clear error (BpfError, code E_ELF_WRITE): map value loads (`map_value`, lddw src 2)
 // and the fd-array forms (src 5/6) have no ELF form for `.maps` maps (libbpf only makes map-value
 // loads from global data sections); global-data maps (origin rodata/data/bss) are not written;
-// bpf-to-bpf calls and function pointers need `.text` subprograms, which are not written yet.
+// jumps from one function into another cannot be split apart.
 
 import { matchOp, readSlot } from '../isa/encoding.js';
 import { mapTypeId, type MapDef } from '../runtime/maps/def.js';
 import { BpfError, type Diagnostic } from '../util/diagnostics.js';
 
 export interface ObjectToWrite {
-  /** Encoded instructions; map references as lddw src=1 imm=index into `maps`. */
-  programs: { name: string; section: string; bytes: Uint8Array }[];
+  /**
+   * Encoded instructions; map references as lddw src=1 imm=index into `maps`. A program that calls
+   * local functions (call_local, or lddw src=4 function pointers) is split as libbpf wants it: the
+   * entry part stays in `section`, every called function goes to `.text` (a LOCAL FUNC symbol named
+   * by `functions`, slot -> name, like ElfProgram.functions; default `<program>__<slot>`).
+   */
+  programs: { name: string; section: string; bytes: Uint8Array; functions?: ReadonlyMap<number, string> }[];
   maps: MapDef[];
   /** Default 'GPL'. */
   license?: string;
@@ -37,111 +46,134 @@ const SHF_WRITE = 0x1;
 const SHF_ALLOC = 0x2;
 const SHF_EXECINSTR = 0x4;
 const SHF_INFO_LINK = 0x40;
+const STB_LOCAL = 0;
 const STB_GLOBAL = 1;
 const STT_OBJECT = 1;
 const STT_FUNC = 2;
+const STT_SECTION = 3;
 const R_BPF_64_64 = 1;
+const R_BPF_64_32 = 10;
 const ELF_HEADER = 64;
 const SECTION_HEADER = 64;
 const SYMBOL = 24;
 const REL = 16;
 const INSN = 8;
-const LDDW = 0x18;
 const PSEUDO_MAP_FD = 1;
 const PSEUDO_MAP_VALUE = 2;
+const PSEUDO_FUNC = 4;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECTION_NAME = /^[A-Za-z_.][A-Za-z0-9_./+-]*$/;
+const TEXT = '.text';
+
+/**
+ * A relocation to write: a map load (R_BPF_64_64 against the map's symbol), a call or a function
+ * pointer into `.text` (R_BPF_64_32 / R_BPF_64_64 against the `.text` section symbol, with the
+ * instruction's imm holding the target as clang writes it).
+ */
+type Reloc = { offset: number; kind: 'map'; map: number } | { offset: number; kind: 'call' | 'func' };
+
+interface OutSection {
+  bytes: Uint8Array[];
+  size: number;
+  relocs: Reloc[];
+  funcs: { name: string; offset: number; size: number }[];
+}
+
+type ErrorSink = (message: string, insn?: number) => void;
 
 /** Writes the object. Throws BpfError (E_ELF_WRITE) for what cannot be expressed in an object. */
 export function writeObject(o: ObjectToWrite): Uint8Array {
   const errors: Diagnostic[] = [];
-  const err = (message: string, insn?: number): void => {
+  const err: ErrorSink = (message, insn) => {
     errors.push(insn === undefined ? { code: 'E_ELF_WRITE', message } : { code: 'E_ELF_WRITE', message, insn });
   };
   checkInput(o, err);
   if (errors.length) throw new BpfError(errors);
 
-  // Program sections in first-use order; several programs may share one.
-  const sections = new Map<string, { programs: { name: string; offset: number; size: number }[]; parts: Uint8Array[]; size: number; relocs: { offset: number; map: number }[] }>();
+  // Program sections in first-use order (several programs may share one), then `.text`.
+  const sections = new Map<string, OutSection>();
+  const text: OutSection = { bytes: [], size: 0, relocs: [], funcs: [] };
   for (const p of o.programs) {
     let sec = sections.get(p.section);
-    if (!sec) sections.set(p.section, (sec = { programs: [], parts: [], size: 0, relocs: [] }));
-    const bytes = p.bytes.slice();
-    for (const r of mapReferences(p.name, bytes, o.maps.length, err)) sec.relocs.push({ offset: sec.size + r.offset, map: r.map });
-    sec.programs.push({ name: p.name, offset: sec.size, size: bytes.length });
-    sec.parts.push(bytes);
-    sec.size += bytes.length;
+    if (!sec) sections.set(p.section, (sec = { bytes: [], size: 0, relocs: [], funcs: [] }));
+    placeProgram(p, o.maps.length, sec, text, err);
   }
   if (errors.length) throw new BpfError(errors);
 
   const license = new TextEncoder().encode((o.license ?? 'GPL') + '\0');
-  const btf = buildBtf(o, license.length);
+  const btf = buildBtf(o, license.length, [
+    { section: TEXT, funcs: text.funcs.map((f) => ({ name: f.name, offset: f.offset, global: false })) },
+    ...[...sections].map(([section, sec]) => ({ section, funcs: sec.funcs.map((f) => ({ name: f.name, offset: f.offset, global: true })) })),
+  ]);
 
-  // Symbols: null, then every symbol is global (programs, maps, _license).
-  const strtab = new StringTable();
-  const symbols: { name: number; info: number; shndx: number; value: number; size: number }[] = [
-    { name: 0, info: 0, shndx: 0, value: 0, size: 0 },
-  ];
-  // Section indices: 0 null, 1 .strtab, then program sections with their .rel, license, .maps, .BTF, .symtab, .shstrtab.
-  const shstr = new StringTable();
   interface Section { name: number; type: number; flags: number; data: Uint8Array; link: number; info: number; align: number; entsize: number }
+  interface Symbol { name: number; bind: number; type: number; shndx: number; value: number; size: number }
+  const shstr = new StringTable();
+  const strtab = new StringTable();
   const out: Section[] = [];
   const add = (s: Section): number => out.push(s) - 1;
+  const progbits = (name: string, flags: number, data: Uint8Array, align: number): number =>
+    add({ name: shstr.add(name), type: SHT_PROGBITS, flags, data, link: 0, info: 0, align, entsize: 0 });
   add({ name: 0, type: 0, flags: 0, data: new Uint8Array(0), link: 0, info: 0, align: 0, entsize: 0 });
   const strtabIndex = add({ name: shstr.add('.strtab'), type: SHT_STRTAB, flags: 0, data: new Uint8Array(0), link: 0, info: 0, align: 1, entsize: 0 });
-  const mapSymbol: number[] = [];
-  const pendingRel: { index: number; relocs: { offset: number; map: number }[] }[] = [];
-  for (const [name, sec] of sections) {
-    const index = add({
-      name: shstr.add(name), type: SHT_PROGBITS, flags: SHF_ALLOC | SHF_EXECINSTR, data: concat(sec.parts), link: 0, info: 0,
-      align: INSN, entsize: 0,
-    });
-    for (const p of sec.programs) {
-      symbols.push({ name: strtab.add(p.name), info: (STB_GLOBAL << 4) | STT_FUNC, shndx: index, value: p.offset, size: p.size });
-    }
-    if (sec.relocs.length) {
-      const relIndex = add({
-        name: shstr.add(`.rel${name}`), type: SHT_REL, flags: SHF_INFO_LINK, data: new Uint8Array(0), link: 0, info: index,
-        align: 8, entsize: REL,
-      });
-      pendingRel.push({ index: relIndex, relocs: sec.relocs });
-    }
-  }
-  const licenseIndex = add({ name: shstr.add('license'), type: SHT_PROGBITS, flags: SHF_ALLOC | SHF_WRITE, data: license, link: 0, info: 0, align: 1, entsize: 0 });
-  symbols.push({ name: strtab.add('_license'), info: (STB_GLOBAL << 4) | STT_OBJECT, shndx: licenseIndex, value: 0, size: license.length });
-  if (o.maps.length) {
-    const mapsIndex = add({ name: shstr.add('.maps'), type: SHT_PROGBITS, flags: SHF_ALLOC | SHF_WRITE, data: new Uint8Array(btf.mapsSize), link: 0, info: 0, align: 8, entsize: 0 });
-    o.maps.forEach((m, i) => {
-      mapSymbol[i] = symbols.length;
-      symbols.push({ name: strtab.add(m.name), info: (STB_GLOBAL << 4) | STT_OBJECT, shndx: mapsIndex, value: btf.mapOffsets[i]!, size: btf.mapSizes[i]! });
-    });
-  }
-  add({ name: shstr.add('.BTF'), type: SHT_PROGBITS, flags: 0, data: btf.bytes, link: 0, info: 0, align: 4, entsize: 0 });
-  const symtabIndex = add({ name: shstr.add('.symtab'), type: SHT_SYMTAB, flags: 0, data: new Uint8Array(0), link: strtabIndex, info: 1, align: 8, entsize: SYMBOL });
-  const shstrIndex = add({ name: shstr.add('.shstrtab'), type: SHT_STRTAB, flags: 0, data: new Uint8Array(0), link: 0, info: 0, align: 1, entsize: 0 });
 
-  for (const r of pendingRel) {
-    const data = new Uint8Array(r.relocs.length * REL);
-    const v = new DataView(data.buffer);
-    r.relocs.forEach((rel, i) => {
-      v.setBigUint64(i * REL, BigInt(rel.offset), true);
-      v.setBigUint64(i * REL + 8, (BigInt(mapSymbol[rel.map]!) << 32n) | BigInt(R_BPF_64_64), true);
-    });
-    out[r.index]!.data = data;
-    out[r.index]!.link = symtabIndex;
+  // Local symbols first (the `.text` section symbol and its functions), then globals.
+  const locals: Symbol[] = [];
+  const globals: Symbol[] = [];
+  const code: { index: number; name: string; sec: OutSection }[] = [];
+  let textSymbol = -1;
+  if (text.size) {
+    const index = progbits(TEXT, SHF_ALLOC | SHF_EXECINSTR, concat(text.bytes), INSN);
+    code.push({ index, name: TEXT, sec: text });
+    textSymbol = locals.push({ name: 0, bind: STB_LOCAL, type: STT_SECTION, shndx: index, value: 0, size: 0 });
+    for (const f of text.funcs) locals.push({ name: strtab.add(f.name), bind: STB_LOCAL, type: STT_FUNC, shndx: index, value: f.offset, size: f.size });
   }
+  for (const [name, sec] of sections) {
+    const index = progbits(name, SHF_ALLOC | SHF_EXECINSTR, concat(sec.bytes), INSN);
+    code.push({ index, name, sec });
+    for (const f of sec.funcs) globals.push({ name: strtab.add(f.name), bind: STB_GLOBAL, type: STT_FUNC, shndx: index, value: f.offset, size: f.size });
+  }
+  const licenseIndex = progbits('license', SHF_ALLOC | SHF_WRITE, license, 1);
+  globals.push({ name: strtab.add('_license'), bind: STB_GLOBAL, type: STT_OBJECT, shndx: licenseIndex, value: 0, size: license.length });
+  const mapGlobal: number[] = [];
+  if (o.maps.length) {
+    const mapsIndex = progbits('.maps', SHF_ALLOC | SHF_WRITE, new Uint8Array(btf.mapsSize), 8);
+    o.maps.forEach((m, i) => {
+      mapGlobal[i] = globals.length;
+      globals.push({ name: strtab.add(m.name), bind: STB_GLOBAL, type: STT_OBJECT, shndx: mapsIndex, value: btf.mapOffsets[i]!, size: btf.mapSizes[i]! });
+    });
+  }
+  progbits('.BTF', 0, btf.bytes, 4);
+  progbits('.BTF.ext', 0, btf.ext, 4);
+  // Symbol indices: 0 null, then locals, then globals.
+  const firstGlobal = 1 + locals.length;
+  const symtabIndex = out.length + code.filter((c) => c.sec.relocs.length).length;
+  for (const c of code) {
+    if (!c.sec.relocs.length) continue;
+    const data = new Uint8Array(c.sec.relocs.length * REL);
+    const v = new DataView(data.buffer);
+    c.sec.relocs.forEach((r, i) => {
+      const sym = r.kind === 'map' ? firstGlobal + mapGlobal[r.map]! : textSymbol;
+      const type = r.kind === 'call' ? R_BPF_64_32 : R_BPF_64_64;
+      v.setBigUint64(i * REL, BigInt(r.offset), true);
+      v.setBigUint64(i * REL + 8, (BigInt(sym) << 32n) | BigInt(type), true);
+    });
+    add({ name: shstr.add(`.rel${c.name}`), type: SHT_REL, flags: SHF_INFO_LINK, data, link: symtabIndex, info: c.index, align: 8, entsize: REL });
+  }
+  const symbols = [{ name: 0, bind: 0, type: 0, shndx: 0, value: 0, size: 0 }, ...locals, ...globals];
   const symData = new Uint8Array(symbols.length * SYMBOL);
   const sv = new DataView(symData.buffer);
   symbols.forEach((s, i) => {
     const at = i * SYMBOL;
     sv.setUint32(at, s.name, true);
-    sv.setUint8(at + 4, s.info);
+    sv.setUint8(at + 4, (s.bind << 4) | s.type);
     sv.setUint16(at + 6, s.shndx, true);
     sv.setBigUint64(at + 8, BigInt(s.value), true);
     sv.setBigUint64(at + 16, BigInt(s.size), true);
   });
-  out[symtabIndex]!.data = symData;
+  add({ name: shstr.add('.symtab'), type: SHT_SYMTAB, flags: 0, data: symData, link: strtabIndex, info: firstGlobal, align: 8, entsize: SYMBOL });
+  const shstrIndex = add({ name: shstr.add('.shstrtab'), type: SHT_STRTAB, flags: 0, data: new Uint8Array(0), link: 0, info: 0, align: 1, entsize: 0 });
   out[strtabIndex]!.data = strtab.bytes();
   out[shstrIndex]!.data = shstr.bytes();
 
@@ -181,13 +213,13 @@ export function writeObject(o: ObjectToWrite): Uint8Array {
   return file;
 }
 
-function checkInput(o: ObjectToWrite, err: (m: string) => void): void {
+function checkInput(o: ObjectToWrite, err: ErrorSink): void {
   if (o.programs.length === 0) err('there are no programs to write');
   const names = new Set<string>();
   for (const p of o.programs) {
     if (!NAME.test(p.name)) err(`program name '${p.name}' is not a C identifier`);
     if (!SECTION_NAME.test(p.section)) err(`program '${p.name}': section name '${p.section}' is not usable (letters, digits, _ . / + -)`);
-    if (p.section === '.text' || p.section.startsWith('.rel') || p.section === '.maps' || p.section === 'license' || p.section.startsWith('.BTF')) {
+    else if (p.section === TEXT || p.section.startsWith('.rel') || p.section === '.maps' || p.section === 'license' || p.section.startsWith('.BTF')) {
       err(`program '${p.name}': section '${p.section}' is reserved; libbpf takes programs from sections like 'xdp' or 'socket'`);
     }
     if (p.bytes.length === 0 || p.bytes.length % INSN !== 0) err(`program '${p.name}': ${p.bytes.length} bytes is not a whole number of instructions`);
@@ -206,41 +238,110 @@ function checkInput(o: ObjectToWrite, err: (m: string) => void): void {
   if (names.has('_license')) err("the name '_license' is reserved for the license symbol");
 }
 
-/** The map loads of a program; their imm (and src) are cleared in `bytes`, as clang leaves them. */
-function mapReferences(name: string, bytes: Uint8Array, mapCount: number, err: (m: string, insn?: number) => void): { offset: number; map: number }[] {
-  const out: { offset: number; map: number }[] = [];
+/** One decoded slot: what the writer needs to know of it. */
+interface SlotInfo { kind: string; src: number; imm: number; off: number }
+
+/**
+ * Places a program: its entry part into its section, the functions it calls into `.text`, with
+ * relocations for map loads and for calls / function pointers from the entry part into `.text`.
+ */
+function placeProgram(p: ObjectToWrite['programs'][number], mapCount: number, sec: OutSection, text: OutSection, err: ErrorSink): void {
+  const bytes = p.bytes;
   const slots = bytes.length / INSN;
+  const info: (SlotInfo | undefined)[] = [];
   for (let slot = 0; slot < slots; slot++) {
-    const insn = readSlot(bytes, slot);
-    const op = matchOp(insn, slot);
+    const raw = readSlot(bytes, slot);
+    const op = matchOp(raw, slot);
     if (!op.ok) {
-      err(`program '${name}': ${op.errors[0]?.message ?? 'undecodable instruction'}`, slot);
-      continue;
+      err(`program '${p.name}': ${op.errors[0]?.message ?? 'undecodable instruction'}`, slot);
+      return;
     }
-    const spec = op.value;
-    if (spec.kind === 'call_local' || (spec.kind === 'lddw' && insn.src === 4)) {
-      err(`program '${name}': bpf-to-bpf calls and function pointers need .text subprograms, which the writer does not produce yet`, slot);
-    }
-    if (bytes[slot * INSN] === LDDW && spec.kind === 'lddw') {
-      const src = insn.src;
-      if (src === PSEUDO_MAP_FD) {
-        if (insn.imm < 0 || insn.imm >= mapCount) {
-          err(`program '${name}': map_fd(${insn.imm}) names no map (${mapCount} declared)`, slot);
-        } else {
-          out.push({ offset: slot * INSN, map: insn.imm });
-          bytes[slot * INSN + 1] = bytes[slot * INSN + 1]! & 0x0f; // src 0: libbpf sets the pseudo kind
-          bytes.fill(0, slot * INSN + 4, slot * INSN + 8);
-        }
-      } else if (src === PSEUDO_MAP_VALUE) {
-        err(`program '${name}': map_value (direct map value access) cannot be expressed for a .maps map in an object; ` +
-          `use map_fd and bpf_map_lookup_elem`, slot);
-      } else if (src === 5 || src === 6) {
-        err(`program '${name}': map_idx/map_idx_value loads (fd array indices) have no ELF form; use map_fd`, slot);
-      }
-      slot++; // second slot of the lddw
+    info[slot] = { kind: op.value.kind, src: raw.src, imm: raw.imm, off: raw.off };
+    if (op.value.slots === 2) slot++;
+  }
+  // Function starts: targets of local calls and of function pointers (kernel form: relative slots).
+  const starts = new Set<number>();
+  for (let slot = 0; slot < slots; slot++) {
+    const i = info[slot];
+    if (!i || !(i.kind === 'call_local' || (i.kind === 'lddw' && i.src === PSEUDO_FUNC))) continue;
+    const target = slot + 1 + i.imm;
+    if (target <= 0 || target >= slots || !info[target]) {
+      err(`program '${p.name}': the ${i.kind === 'lddw' ? 'function pointer' : 'call'} targets slot ${target}, ` +
+        `which is ${target === 0 ? 'the program entry' : 'not the start of an instruction in the program'}`, slot);
+    } else {
+      starts.add(target);
     }
   }
-  return out;
+  const fnStarts = [...starts].sort((a, b) => a - b);
+  const entryEnd = fnStarts[0] ?? slots;
+  const regionOf = (slot: number): number => {
+    let r = -1;
+    for (const s of fnStarts) if (slot >= s) r = s;
+    return r;
+  };
+  // Jumps stay inside their function: the functions are placed apart.
+  for (let slot = 0; slot < slots; slot++) {
+    const i = info[slot];
+    if (!i || !(i.kind === 'ja' || i.kind === 'ja32' || i.kind === 'jcond')) continue;
+    const target = slot + 1 + (i.kind === 'ja32' ? i.imm : i.off);
+    if (regionOf(target) !== regionOf(slot) || target < 0 || target >= slots) {
+      err(`program '${p.name}': the jump at slot ${slot} leaves its function (target slot ${target}); ` +
+        'functions are written apart, so jumps must stay inside one', slot);
+    }
+  }
+
+  const textBase = text.size / INSN;
+  const textSlot = (slot: number): number => textBase + slot - entryEnd;
+  const entry = bytes.slice(0, entryEnd * INSN);
+  const rest = bytes.slice(entryEnd * INSN);
+  const patch = (out: Uint8Array, base: number, relocs: Reloc[], inText: boolean, sectionOffset: number): void => {
+    for (let slot = base; slot < (inText ? slots : entryEnd); slot++) {
+      const i = info[slot];
+      if (!i) continue;
+      const at = (slot - base) * INSN;
+      const v = new DataView(out.buffer, out.byteOffset + at, INSN);
+      if (i.kind === 'lddw' && i.src === PSEUDO_MAP_FD) {
+        if (i.imm < 0 || i.imm >= mapCount) {
+          err(`program '${p.name}': map_fd(${i.imm}) names no map (${mapCount} declared)`, slot);
+          continue;
+        }
+        // Written as clang writes it (src 0, imm 0); libbpf sets the map fd from the relocation.
+        out[at + 1] = out[at + 1]! & 0x0f;
+        v.setInt32(4, 0, true);
+        relocs.push({ offset: sectionOffset + at, kind: 'map', map: i.imm });
+      } else if (i.kind === 'lddw' && i.src === PSEUDO_MAP_VALUE) {
+        err(`program '${p.name}': map_value (direct map value access) cannot be expressed for a .maps map in an object; ` +
+          'use map_fd and bpf_map_lookup_elem', slot);
+      } else if (i.kind === 'lddw' && (i.src === 5 || i.src === 6)) {
+        err(`program '${p.name}': map_idx/map_idx_value loads (fd array indices) have no ELF form; use map_fd`, slot);
+      } else if (i.kind === 'lddw' && i.src === PSEUDO_FUNC) {
+        // clang's form: src 0, imm = byte offset of the function in .text, against .text's symbol.
+        out[at + 1] = out[at + 1]! & 0x0f;
+        v.setInt32(4, textSlot(slot + 1 + i.imm) * INSN, true);
+        relocs.push({ offset: sectionOffset + at, kind: 'func' });
+      } else if (i.kind === 'call_local' && !inText) {
+        // From the entry part into .text: imm + 1 = the callee's instruction index in .text.
+        v.setInt32(4, textSlot(slot + 1 + i.imm) - 1, true);
+        relocs.push({ offset: sectionOffset + at, kind: 'call' });
+      } else if (i.kind === 'lddw' && i.src !== 0) {
+        err(`program '${p.name}': 64-bit load with src ${i.src} has no ELF form`, slot);
+      }
+      // Calls between functions in .text keep their relative offsets: the functions stay in order.
+    }
+  };
+  patch(entry, 0, sec.relocs, false, sec.size);
+  sec.funcs.push({ name: p.name, offset: sec.size, size: entry.length });
+  sec.bytes.push(entry);
+  sec.size += entry.length;
+  if (fnStarts.length === 0) return;
+  patch(rest, entryEnd, text.relocs, true, text.size);
+  fnStarts.forEach((start, k) => {
+    const end = fnStarts[k + 1] ?? slots;
+    const name = p.functions?.get(start) ?? `${p.name}__${start}`;
+    text.funcs.push({ name, offset: text.size + (start - entryEnd) * INSN, size: (end - start) * INSN });
+  });
+  text.bytes.push(rest);
+  text.size += rest.length;
 }
 
 // ---- BTF for the written object --------------------------------------------------------------
@@ -254,7 +355,10 @@ const BTF_KIND_FUNC_PROTO = 13;
 const BTF_KIND_VAR = 14;
 const BTF_KIND_DATASEC = 15;
 const BTF_INT_SIGNED = 1;
+const LINKAGE_STATIC = 0;
 const LINKAGE_GLOBAL = 1;
+const BTF_EXT_HEADER = 32;
+const FUNC_INFO_RECORD = 8;
 const POINTER = 8;
 
 class BtfBuilder {
@@ -325,7 +429,12 @@ function mapStruct(b: BtfBuilder, m: MapDef): { id: number; size: number } {
   return { id: b.add('', BTF_KIND_STRUCT, fields.length, size, members), size };
 }
 
-function buildBtf(o: ObjectToWrite, licenseLength: number): { bytes: Uint8Array; mapOffsets: number[]; mapSizes: number[]; mapsSize: number } {
+/** A code section's functions, for BTF FUNC types and `.BTF.ext` func info. */
+interface CodeFunctions { section: string; funcs: { name: string; offset: number; global: boolean }[] }
+
+function buildBtf(o: ObjectToWrite, licenseLength: number, code: readonly CodeFunctions[]): {
+  bytes: Uint8Array; ext: Uint8Array; mapOffsets: number[]; mapSizes: number[]; mapsSize: number;
+} {
   const b = new BtfBuilder();
   b.intId = b.add('int', BTF_KIND_INT, 0, 4, [(BTF_INT_SIGNED << 24) | 32]);
   b.arraySizeId = b.add('__ARRAY_SIZE_TYPE__', BTF_KIND_INT, 0, 4, [32]);
@@ -344,16 +453,40 @@ function buildBtf(o: ObjectToWrite, licenseLength: number): { bytes: Uint8Array;
     mapsSize += st.size;
   }
 
-  // int NAME(void *ctx) for every program.
+  // `int NAME(void *ctx)` for every function: the kernel wants func info (a FUNC per function)
+  // for programs with callbacks, and only compares argument types of static functions loosely.
   const voidPtr = b.add('', BTF_KIND_PTR, 0, 0);
   const proto = b.add('', BTF_KIND_FUNC_PROTO, 1, b.intId, [b.name('ctx'), voidPtr]);
-  for (const p of o.programs) b.add(p.name, BTF_KIND_FUNC, LINKAGE_GLOBAL, proto);
+  const funcInfo: number[] = [];
+  let funcSections = 0;
+  for (const c of code) {
+    if (!c.funcs.length) continue;
+    funcSections++;
+    funcInfo.push(b.name(c.section), c.funcs.length);
+    for (const f of [...c.funcs].sort((x, y) => x.offset - y.offset)) {
+      funcInfo.push(f.offset, b.add(f.name, BTF_KIND_FUNC, f.global ? LINKAGE_GLOBAL : LINKAGE_STATIC, proto));
+    }
+  }
 
   const licenseArray = b.add('', BTF_KIND_ARRAY, 0, 0, [charId, b.arraySizeId, licenseLength]);
   const licenseVar = b.add('_license', BTF_KIND_VAR, 0, licenseArray, [LINKAGE_GLOBAL]);
   if (o.maps.length) b.add('.maps', BTF_KIND_DATASEC, o.maps.length, mapsSize, mapVars.flat());
   b.add('license', BTF_KIND_DATASEC, 1, licenseLength, [licenseVar, 0, licenseLength]);
-  return { bytes: b.bytes(), mapOffsets, mapSizes, mapsSize };
+
+  // .BTF.ext: a 32-byte header, then the func info subsection (record size 8); no line info.
+  const ext = new Uint8Array(BTF_EXT_HEADER + (funcSections ? 4 + funcInfo.length * 4 : 0));
+  const v = new DataView(ext.buffer);
+  v.setUint16(0, 0xeb9f, true);
+  v.setUint8(2, 1);
+  v.setUint32(4, BTF_EXT_HEADER, true);
+  if (funcSections) {
+    v.setUint32(8, 0, true);
+    v.setUint32(12, 4 + funcInfo.length * 4, true);
+    v.setUint32(BTF_EXT_HEADER, FUNC_INFO_RECORD, true);
+    funcInfo.forEach((w, i) => v.setUint32(BTF_EXT_HEADER + 4 + i * 4, w, true));
+  }
+  // line info (16, 20) and CO-RE relocations (24, 28): empty, at offset 0.
+  return { bytes: b.bytes(), ext, mapOffsets, mapSizes, mapsSize };
 }
 
 // ---- Small helpers ---------------------------------------------------------------------------
