@@ -7,9 +7,11 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { kernelAvailable, loadAddon } from '../src/oracle/index.js';
+import { assemble } from '../src/asm/index.js';
+import { kernelAvailable, kernelTestRun, loadAddon } from '../src/oracle/index.js';
 import type { NativeAddon } from '../src/oracle/native.js';
-import { type MapDef, MapSet, checkMapDef, mapTypeId } from '../src/runtime/maps/index.js';
+import { type MapDef, MapSet, checkMapDef, createMapRuntime, mapTypeId } from '../src/runtime/maps/index.js';
+import { run } from '../src/vm/index.js';
 
 const avail = kernelAvailable();
 if (!avail.ok) console.warn(`\n*** kernel oracle unavailable (${avail.reason}): map differential tests are SKIPPED ***\n`);
@@ -137,4 +139,141 @@ describe.skipIf(!avail.ok)('maps against the kernel', () => {
       }
     });
   }
+});
+
+// ---- the same program in the kernel and in bpfbox ---------------------------------------------------
+
+/**
+ * A program that calls map helpers and records each return value in `results` (map 0, an array
+ * of u64), so the kernel's answers can be read back after BPF_PROG_TEST_RUN.
+ */
+class ProgBuilder {
+  private lines: string[] = [];
+  private n = 0;
+
+  private record(): void {
+    this.lines.push(
+      `*(u32 *)(r10 - 20) = ${this.n++}`, '*(u64 *)(r10 - 32) = r0', 'r1 = map_fd(0) ll', 'r2 = r10', 'r2 += -20',
+      'r3 = r10', 'r3 += -32', 'r4 = 0', 'call 2',
+    );
+  }
+
+  update(map: number, key: number, value: number, flags: number): this {
+    this.lines.push(`*(u32 *)(r10 - 4) = ${key}`, `*(u64 *)(r10 - 16) = ${value}`, `r1 = map_fd(${map}) ll`,
+      'r2 = r10', 'r2 += -4', 'r3 = r10', 'r3 += -16', `r4 = ${flags}`, 'call 2');
+    this.record();
+    return this;
+  }
+
+  delete(map: number, key: number): this {
+    this.lines.push(`*(u32 *)(r10 - 4) = ${key}`, `r1 = map_fd(${map}) ll`, 'r2 = r10', 'r2 += -4', 'call 3');
+    this.record();
+    return this;
+  }
+
+  /** Records the u64 value of `key`, or -1 when the lookup finds nothing. */
+  lookup(map: number, key: number): this {
+    this.lines.push(`*(u32 *)(r10 - 4) = ${key}`, `r1 = map_fd(${map}) ll`, 'r2 = r10', 'r2 += -4', 'call 1',
+      `if r0 == 0 goto +2`, 'r0 = *(u64 *)(r0 + 0)', 'goto +1', 'r0 = -1');
+    this.record();
+    return this;
+  }
+
+  push(map: number, value: number, flags: number): this {
+    this.lines.push(`*(u64 *)(r10 - 16) = ${value}`, `r1 = map_fd(${map}) ll`, 'r2 = r10', 'r2 += -16', `r3 = ${flags}`, 'call 87');
+    this.record();
+    return this;
+  }
+
+  /** Records pop/peek's return value, then the value it wrote. */
+  take(map: number, pop: boolean): this {
+    this.lines.push('*(u64 *)(r10 - 16) = 0', `r1 = map_fd(${map}) ll`, 'r2 = r10', 'r2 += -16', `call ${pop ? 88 : 89}`);
+    this.record();
+    this.lines.push('r0 = *(u64 *)(r10 - 16)');
+    this.record();
+    return this;
+  }
+
+  ringOutput(map: number, size: number, flags: number): this {
+    this.lines.push('*(u64 *)(r10 - 16) = 7', `r1 = map_fd(${map}) ll`, 'r2 = r10', 'r2 += -16', `r3 = ${size}`, `r4 = ${flags}`, 'call 130');
+    this.record();
+    return this;
+  }
+
+  /** Reserves `size` bytes; submits (or discards) when it got a record; records whether it did. */
+  ringReserve(map: number, size: number, discard: boolean): this {
+    this.lines.push(`r1 = map_fd(${map}) ll`, `r2 = ${size}`, 'r3 = 0', 'call 131', 'r6 = 0', 'if r0 == 0 goto +4',
+      'r1 = r0', 'r2 = 0', `call ${discard ? 133 : 132}`, 'r6 = 1', 'r0 = r6');
+    this.record();
+    return this;
+  }
+
+  ringQuery(map: number, flags: number): this {
+    this.lines.push(`r1 = map_fd(${map}) ll`, `r2 = ${flags}`, 'call 134');
+    this.record();
+    return this;
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  text(): string {
+    return [...this.lines, 'r0 = 2', 'exit'].join('\n');
+  }
+}
+
+describe.skipIf(!avail.ok)('map helpers against the kernel (BPF_PROG_TEST_RUN)', () => {
+  function compare(maps: MapDef[], build: (b: ProgBuilder) => void): void {
+    const b = new ProgBuilder();
+    build(b);
+    const results = def('array', 4, 8, b.count);
+    const defs = [{ ...results, name: 'results' }, ...maps];
+    const asm = assemble(b.text(), { syntax: 'llvm' });
+    if (!asm.ok) throw new Error(asm.errors.map((e) => e.message).join('\n'));
+    const keys = Array.from({ length: b.count }, (_, i) => bytes(i, 4));
+    const k = kernelTestRun(asm.value.bytes, {
+      progType: 'xdp',
+      maps: defs.map((d, i) => ({
+        type: mapTypeId(d), keySize: d.keySize, valueSize: d.valueSize, maxEntries: d.maxEntries, flags: d.flags ?? 0,
+        ...(i === 0 ? { readBack: keys } : {}),
+      })),
+    });
+    expect(k.verdict.accepted, k.verdict.log).toBe(true);
+    expect(k.run?.retval).toBe(2);
+    const set = new MapSet(defs, { cpus: possibleCpus() });
+    const rt = createMapRuntime(set);
+    const res = run(asm.value.program, { helpers: rt.helpers(), resolvePseudo: rt.resolvePseudo, setup: (vm) => rt.setup(vm) });
+    expect(res.fault).toBeNull();
+    const signed = (v: Uint8Array | null): string => (v ? new DataView(v.buffer, v.byteOffset).getBigInt64(0, true).toString() : 'none');
+    const kernel = k.maps.map((m) => signed(m.value));
+    const ours = keys.map((key) => signed(set.maps[0]!.lookup(key)));
+    expect(ours).toEqual(kernel);
+  }
+
+  it('hash and array updates, deletes and lookups return the same errno and values', () => {
+    compare([def('hash', 4, 8, 2), def('array', 4, 8, 4), def('lru_hash', 4, 8, 32)], (b) => {
+      b.update(1, 1, 1, 1).update(1, 1, 2, 1).update(1, 2, 3, 2).update(1, 2, 3, 0).update(1, 3, 4, 0)
+        .delete(1, 5).update(1, 1, 9, 3).update(1, 1, 9, 4).lookup(1, 1).lookup(1, 3).delete(1, 1).lookup(1, 1)
+        .update(1, 3, 4, 0).update(2, 7, 1, 0).update(2, 1, 1, 1).update(2, 1, 5, 2).delete(2, 1).lookup(2, 1)
+        .lookup(2, 4).update(3, 1, 1, 1).update(3, 1, 2, 1).update(3, 2, 2, 2).delete(3, 2).delete(3, 1).lookup(3, 1);
+    });
+  });
+
+  it('queue and stack push/pop/peek return the same errno and values', () => {
+    compare([def('queue', 0, 8, 2), def('stack', 0, 8, 2)], (b) => {
+      b.push(1, 10, 0).push(1, 11, 0).push(1, 12, 0).push(1, 12, 2).push(1, 13, 1).take(1, false).take(1, true)
+        .take(1, true).take(1, true).push(2, 20, 0).push(2, 21, 0).push(2, 22, 2).take(2, false).take(2, true)
+        .take(2, true).take(2, true);
+    });
+  });
+
+  it('ring buffer reserve/submit/discard/output/query agree on sizes, positions and failures', () => {
+    compare([def('ringbuf', 0, 0, 4096)], (b) => {
+      b.ringOutput(1, 5, 0).ringQuery(1, 0).ringOutput(1, 8, 4).ringOutput(1, 8, 1).ringQuery(1, 3)
+        .ringReserve(1, 4088, false).ringReserve(1, 16, false).ringQuery(1, 0).ringReserve(1, 24, true)
+        .ringQuery(1, 0).ringQuery(1, 1).ringQuery(1, 2).ringQuery(1, 3).ringQuery(1, 9)
+        .ringReserve(1, 4000, false).ringQuery(1, 3);
+    });
+  });
 });
