@@ -4,6 +4,7 @@
 // their exact value: a conditional jump, pointer arithmetic, a helper argument or a return value).
 
 import type { Insn, Program } from '../isa/encoding.js';
+import { helperProto } from '../runtime/helpers.js';
 
 export interface CfgInfo {
   /** Subprogram start slots, sorted; subprogs[0] = 0. */
@@ -132,6 +133,18 @@ export function checkCfg(p: Program, privileged: boolean, mainExitChecksR0 = fal
           markPrune(jumpTarget(insn, top.slot)!);
         } else if (kind === 'call_helper' || kind === 'call_kfunc') {
           markPrune(top.slot + 1);
+          // a helper with a callback (bpf_loop) is revisited after each callback visit
+          if (kind === 'call_helper' && helperProto(insn.imm)?.callback) markPrune(top.slot);
+        } else if (kind === 'lddw' && insn.src === 4) {
+          // BPF_PSEUDO_FUNC: visited like a call (visit_func_call_insn), the callback is a root
+          markPrune(top.slot);
+          markPrune(top.slot + 2);
+          const t = top.slot + 1 + insn.imm;
+          markPrune(t);
+          if (!seenRoots.has(t)) {
+            seenRoots.add(t);
+            roots.push(t);
+          }
         } else if (kind === 'call_local') {
           markPrune(top.slot + 1);
           markPrune(top.slot);
@@ -202,7 +215,13 @@ function liveTransfer(insn: Insn, lo: number): number {
       li |= d;
       if (op.usesSrcReg) li |= sr;
       break;
-    case 'call_helper': case 'call_kfunc': case 'call_local': case 'callx':
+    case 'call_helper': {
+      // a known helper reads its own arguments only (compute_live_registers' call summary)
+      const proto = helperProto(insn.imm);
+      li = (li & ~CALLER_CLOBBER) | (proto ? ((1 << (proto.args.length + 1)) - 2) : ARGS);
+      break;
+    }
+    case 'call_kfunc': case 'call_local': case 'callx':
       li = (li & ~CALLER_CLOBBER) | ARGS;
       break;
     case 'exit':

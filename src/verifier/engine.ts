@@ -3,14 +3,15 @@
 // prune points with state equivalence, and writes the kernel-style log.
 
 import type { Insn, Program } from '../isa/encoding.js';
-import { type HelperArg, type MapDef, helperProto, helperLogName } from '../runtime/helpers.js';
+import { type HelperArg, type HelperProto, type MapDef, helperProto, helperLogName } from '../runtime/helpers.js';
+import { BPF_F_RDONLY_PROG, mapTypeId } from '../runtime/maps/def.js';
 import { type ProgType, ctxAccess } from '../runtime/progtypes.js';
 import { type CfgInfo, StackLiveness, addPreciseUse, jumpTarget } from './cfg.js';
 import { alignTo, formatState, kernelInsnText } from './print.js';
 import {
   type ScalarAluOp, type ScalarJmpOp, type ScalarValue, scalarAlu, scalarBranchTaken, scalarByteSwap, scalarConst,
-  scalarConstValue, scalarNeg, scalarOfSize, scalarRefineKernel, scalarAluFork, scalarSext, scalarTruncate, scalarUnknown, scalarWithin,
-  scalarZext32,
+  scalarConstValue, scalarFrom, scalarNeg, scalarOfSize, scalarRefineKernel, scalarAluFork, scalarSext, scalarTruncate, scalarUnknown,
+  scalarWithin, scalarZext32,
 } from './scalar.js';
 import {
   type Checkpoint, type FuncState, type Reg, type RegType, type VState, MAX_FRAMES, MAX_STACK, STACK_INVALID,
@@ -34,6 +35,8 @@ export interface EngineOptions {
   maxProcessed: number;
   cfg: CfgInfo;
   statesPerPcCap: number;
+  /** BTF func_info is present (callbacks allowed). */
+  funcInfo: boolean;
 }
 
 export interface EngineStats {
@@ -45,6 +48,10 @@ export interface EngineStats {
 }
 
 const MAX_VAR_OFF = 1 << 29;
+/** BPF_F_WRONLY_PROG: programs may write but not read the map. */
+const BPF_F_WRONLY_PROG = 1 << 8;
+/** MAX_ERRNO: helpers return errors as -4095..-1. */
+const MAX_ERRNO = 4095n;
 const MAX_PACKET_OFF = 0xffff;
 const JMP_SEQ_LIMIT = 8192;
 const AT_PKT_END = -1;
@@ -61,6 +68,16 @@ const FLIP: Record<string, ScalarJmpOp> = {
   jslt: 'jsgt', jsle: 'jsge',
 };
 
+/** What check_func_arg learns about a helper call (struct bpf_call_arg_meta). */
+interface CallMeta {
+  mapIdx: number;
+  releaseRegno: number;
+  refObjId: number;
+  allocSize: number;
+  msizeMax: bigint;
+  subprog: number;
+}
+
 interface Pending {
   state: VState;
   pc: number;
@@ -68,7 +85,7 @@ interface Pending {
   logPos: number;
 }
 
-type Mode = 'exact' | 'not_exact';
+type Mode = 'exact' | 'not_exact' | 'range_within';
 
 export class Engine {
   readonly o: EngineOptions;
@@ -95,9 +112,19 @@ export class Engine {
   stats: EngineStats = { processed: 0, totalStates: 0, peakStates: 0, maxStatesPerInsn: 0, stackDepth: [] };
   readonly statesAt = new Map<number, VState[]>();
   private readonly insnAt: (Insn | undefined)[];
+  /** The program's maps followed by the inner maps of map-in-map definitions (registers index this). */
+  private readonly defs: MapDef[];
+  /** Per map index: the index in `defs` of its inner map, or -1. */
+  private readonly innerOf: number[];
 
   constructor(o: EngineOptions) {
     this.o = o;
+    this.defs = [...o.maps];
+    this.innerOf = o.maps.map((m) => {
+      if (!m.inner) return -1;
+      this.defs.push({ ...m.inner, name: '' });
+      return this.defs.length - 1;
+    });
     this.insnAt = [];
     o.prog.insns.forEach((insn, i) => {
       this.insnAt[o.prog.slotOf[i]!] = insn;
@@ -132,7 +159,7 @@ export class Engine {
     return formatState(this.cur, f, this.mapInfo(), scratch);
   }
   private mapInfo(): readonly MapDef[] {
-    return this.o.maps;
+    return this.defs;
   }
   private cleanScratch(): void {
     this.allScratched = false;
@@ -203,7 +230,7 @@ export class Engine {
     } else {
       f.regs[1] = ptrReg('ctx');
     }
-    this.cur = { frames: [f], pc: 0, parent: null };
+    this.cur = { frames: [f], pc: 0, parent: null, refs: [], unroll: 0 };
   }
 
   run(): void {
@@ -283,7 +310,8 @@ export class Engine {
       const end = k + 1 < subprogs.length ? subprogs[k + 1]! : this.o.prog.slotCount;
       for (let i = subprogs[k]!; i < end; i++) {
         const insn = this.insnAt[i];
-        if (!insn || insn.op.kind !== 'call_local') continue;
+        // a callback (lddw src=4) runs on top of its caller's frame, as a called function does
+        if (!insn || !(insn.op.kind === 'call_local' || (insn.op.kind === 'lddw' && insn.src === 4))) continue;
         if (frames >= MAX_FRAMES) {
           throw new Reject(i, 'E_VERIFIER_CALL_DEPTH', `the call stack of ${frames} frames is too deep !`);
         }
@@ -327,7 +355,8 @@ export class Engine {
   }
 
   private isStateVisited(pc: number): boolean {
-    const force = this.jmpHist > 40;
+    const callsCallback = this.callsCallback(pc);
+    const force = this.jmpHist > 40 || callsCallback;
     let addNew = force || (this.jmps - this.prevJmps >= 2 && this.stats.processed - this.prevInsns >= 8);
     const key = this.stateKey(pc);
     let list = this.explored.get(key);
@@ -337,7 +366,14 @@ export class Engine {
       const sl = list[li]!;
       cnt++;
       if (sl.branches > 0) {
-        if (this.statesEqual(sl.state, this.cur, 'exact')) {
+        if (callsCallback) {
+          // a callback-calling instruction: the callback visits converge when a state within an
+          // earlier one comes back (RANGE_WITHIN)
+          if (this.statesEqual(sl.state, this.cur, 'range_within')) {
+            sl.hit++;
+            return true;
+          }
+        } else if (sl.state.unroll === this.cur.unroll && this.statesEqual(sl.state, this.cur, 'exact')) {
           this.verbose(`infinite loop detected at insn ${pc}\n`);
           this.fail('E_VERIFIER_INFINITE_LOOP', `infinite loop detected at insn ${pc}`);
         }
@@ -347,7 +383,9 @@ export class Engine {
         return true;
       }
       if (addNew) sl.miss++;
-      if (sl.miss > sl.hit * 3 + 3) {
+      // forced checkpoints still being explored are kept longer (callback convergence)
+      const n = callsCallback && sl.branches > 0 ? 64 : 3;
+      if (sl.miss > sl.hit * n + n) {
         list.splice(li, 1);
         li--;
       }
@@ -373,19 +411,32 @@ export class Engine {
   private masks(st: VState, fi: number, pc: number): [number, number] {
     const { liveIn, preciseIn } = this.o.cfg;
     if (fi === st.frames.length - 1) return [liveIn[pc]!, preciseIn[pc]!];
-    const ret = st.frames[fi + 1]!.callsite + 1;
+    const callee = st.frames[fi + 1]!;
+    // a callback returns to the call itself, which reads the helper's arguments again
+    if (callee.inCallback) return [liveIn[callee.callsite]!, preciseIn[callee.callsite]!];
+    const ret = callee.callsite + 1;
     const keep = 0x7c0;
     return [(liveIn[ret] ?? 0xffff) & keep, (preciseIn[ret] ?? 0xffff) & keep];
+  }
+
+  /** A helper call with a callback (bpf_loop): a forced checkpoint and prune point. */
+  private callsCallback(pc: number): boolean {
+    const insn = this.insnAt[pc];
+    return !!insn && insn.op.kind === 'call_helper' && helperProto(insn.imm)?.callback !== undefined;
   }
 
   statesEqual(old: VState, cur: VState, mode: Mode): boolean {
     if (old.frames.length !== cur.frames.length) return false;
     const idmap = this.idmap;
     idmap.reset();
+    // refsafe: the same acquired references (up to renaming)
+    if (old.refs.length !== cur.refs.length) return false;
+    for (let i = 0; i < old.refs.length; i++) if (!idmap.check(old.refs[i]!.id, cur.refs[i]!.id)) return false;
     for (let fi = 0; fi < old.frames.length; fi++) {
       const fo = old.frames[fi]!;
       const fc = cur.frames[fi]!;
       if (fo.callsite !== fc.callsite) return false;
+      if (fo.callbackDepth > fc.callbackDepth) return false;
       const [live, precise] = this.masks(cur, fi, this.pc);
       for (let r = 0; r < 11; r++) {
         if (mode !== 'exact' && !(live & (1 << r))) continue;
@@ -399,20 +450,20 @@ export class Engine {
   private regsafe(o: Reg, c: Reg, mode: Mode, precise: boolean, idmap: IdMap): boolean {
     if (mode === 'exact') {
       return o.type === c.type && o.off === c.off && o.range === c.range && o.mapIdx === c.mapIdx &&
-        o.memSize === c.memSize && o.frameno === c.frameno && scalarEq(o.v, c.v) &&
-        (o.type === 'scalar' ? idmap.checkScalar(o.id, c.id) : idmap.check(o.id, c.id));
+        o.memSize === c.memSize && o.frameno === c.frameno && o.subprog === c.subprog && scalarEq(o.v, c.v) &&
+        (o.type === 'scalar' ? idmap.checkScalar(o.id, c.id) : idmap.check(o.id, c.id)) && idmap.check(o.ref, c.ref);
     }
     if (o.type === 'not_init') return true;
     if (o.type !== c.type) return false;
     switch (o.type) {
       case 'scalar':
-        if (!precise) return true;
+        if (!precise && mode === 'not_exact') return true;
         if ((o.id & ADD_CONST) !== (c.id & ADD_CONST)) return false;
         if ((o.id & ADD_CONST) && o.off !== c.off) return false;
         return scalarWithin(o.v, c.v) && idmap.checkScalar(o.id, c.id);
-      case 'map_value': case 'map_value_or_null': case 'mem':
+      case 'map_value': case 'map_value_or_null': case 'mem': case 'ringbuf_mem': case 'ringbuf_mem_or_null':
         return o.off === c.off && o.mapIdx === c.mapIdx && o.memSize === c.memSize && scalarWithin(o.v, c.v) &&
-          idmap.check(o.id, c.id);
+          idmap.check(o.id, c.id) && idmap.check(o.ref, c.ref);
       case 'pkt': case 'pkt_meta':
         if (o.range > c.range) return false;
         if (o.off !== c.off) return false;
@@ -420,7 +471,7 @@ export class Engine {
         return scalarWithin(o.v, c.v);
       default:
         return o.off === c.off && o.mapIdx === c.mapIdx && o.frameno === c.frameno && o.range === c.range &&
-          scalarEq(o.v, c.v) && idmap.check(o.id, c.id);
+          o.subprog === c.subprog && scalarEq(o.v, c.v) && idmap.check(o.id, c.id) && idmap.check(o.ref, c.ref);
     }
   }
 
@@ -691,11 +742,11 @@ export class Engine {
       if (name === 'sub' && this.o.privileged) return this.unknown();
       this.fail('E_VERIFIER_PTR_ARITH', `R${d} 32-bit pointer arithmetic prohibited`);
     }
-    if (ptr.type === 'map_value_or_null') {
+    if (ptr.type === 'map_value_or_null' || ptr.type === 'ringbuf_mem_or_null') {
       this.fail('E_VERIFIER_PTR_ARITH', `R${d} pointer arithmetic on ${regTypeStr(ptr.type)} prohibited, null-check it first`);
     }
     const known = scalarConstValue(off.v);
-    const ok = ['ctx', 'map_value', 'fp', 'pkt', 'pkt_meta', 'mem'].includes(ptr.type) ||
+    const ok = ['ctx', 'map_value', 'fp', 'pkt', 'pkt_meta', 'mem', 'ringbuf_mem'].includes(ptr.type) ||
       (ptr.type === 'map_ptr' && known === 0n && name === 'add');
     if (!ok) this.fail('E_VERIFIER_PTR_ARITH', `R${d} pointer arithmetic on ${regTypeStr(ptr.type)} prohibited`);
     this.saneOffset(off, ptr.type);
@@ -790,15 +841,14 @@ export class Engine {
           this.setReg(insn.dst, ptrReg('map_ptr', { mapIdx: m }));
           return;
         }
-        const def = this.o.maps[m]!;
-        const off = insn.imm2 >>> 0;
-        if (def.type !== 'array' || def.maxEntries !== 1) {
-          this.fail('E_VERIFIER_MAP_FD', 'direct value access on map is not supported (needs an array map with one entry)');
-        }
-        if (off >= def.valueSize) {
-          this.fail('E_VERIFIER_MAP_FD', `invalid access to map value pointer, value_size=${def.valueSize} off=${off}`);
-        }
-        this.setReg(insn.dst, ptrReg('map_value', { mapIdx: m, off }));
+        // the direct value offset was checked before the walk (directValueError)
+        this.setReg(insn.dst, ptrReg('map_value', { mapIdx: m, off: insn.imm2 >>> 0 }));
+        return;
+      }
+      case 4: {
+        // BPF_PSEUDO_FUNC: a callback's address (for bpf_loop)
+        if (!this.o.funcInfo) this.fail('E_VERIFIER_BTF', 'missing btf func_info');
+        this.setReg(insn.dst, ptrReg('func', { subprog: this.pc + 1 + insn.imm }));
         return;
       }
       default:
@@ -824,11 +874,13 @@ export class Engine {
     switch (reg.type) {
       case 'map_value': {
         if (t === 'write' && valueR && this.isPtrValue(valueR)) this.fail('E_VERIFIER_PTR_LEAK', `R${valueReg} leaks addr into map`);
-        this.checkRegion(regno, off, size, this.o.maps[reg.mapIdx]!.valueSize, 'E_VERIFIER_MAP_ACCESS');
-        if (t === 'read') this.loadResult(valueReg, size, sx, this.unknown());
+        const def = this.defs[reg.mapIdx]!;
+        this.checkMapAccessType(def, off, size, t);
+        this.checkRegion(regno, off, size, def.valueSize, 'E_VERIFIER_MAP_ACCESS');
+        if (t === 'read') this.loadResult(valueReg, size, sx, this.mapDirectRead(def, reg, off, size, sx) ?? this.unknown());
         return;
       }
-      case 'mem': {
+      case 'mem': case 'ringbuf_mem': {
         if (t === 'write' && valueR && this.isPtrValue(valueR)) this.fail('E_VERIFIER_PTR_LEAK', `R${valueReg} leaks addr into mem`);
         this.checkRegion(regno, off, size, reg.memSize, 'E_VERIFIER_MEM_ACCESS');
         if (t === 'read') this.loadResult(valueReg, size, sx, this.unknown());
@@ -863,7 +915,7 @@ export class Engine {
       case 'map_ptr': {
         // check_ptr_to_map_access: a read of the kernel's struct bpf_map (privileged only); its
         // BTF layout is not modelled: any non-negative read gives an unknown scalar.
-        const m = this.o.maps[reg.mapIdx];
+        const m = this.defs[reg.mapIdx];
         const tname = m && (m.type === 'array' || m.type === 'percpu_array') ? 'bpf_array' : 'bpf_htab';
         if (!this.o.privileged) this.fail('E_VERIFIER_PERMISSION', `'struct ${tname}' access is allowed only to CAP_PERFMON and CAP_SYS_ADMIN`);
         if (off < 0) this.fail('E_VERIFIER_INVALID_MEM_ACCESS', `R${regno} is ${tname} invalid negative access: off=${off}`);
@@ -874,6 +926,32 @@ export class Engine {
       default:
         this.fail('E_VERIFIER_INVALID_MEM_ACCESS', `R${regno} invalid mem access '${regTypeStr(reg.type)}'`);
     }
+  }
+
+  /** check_map_access_type: BPF_F_RDONLY_PROG / BPF_F_WRONLY_PROG maps (frozen .rodata is read-only). */
+  private checkMapAccessType(def: MapDef, off: number, size: number, t: 'read' | 'write'): void {
+    const flags = def.flags ?? 0;
+    if (t === 'write' && (def.readOnly || flags & BPF_F_RDONLY_PROG)) {
+      this.fail('E_VERIFIER_MAP_READONLY', `write into map forbidden, value_size=${def.valueSize} off=${off} size=${size}`);
+    }
+    if (t === 'read' && flags & BPF_F_WRONLY_PROG) {
+      this.fail('E_VERIFIER_MAP_ACCESS', `read from map forbidden, value_size=${def.valueSize} off=${off} size=${size}`);
+    }
+  }
+
+  /**
+   * bpf_map_direct_read: a load at a constant offset from a frozen read-only array (global
+   * `.rodata`, `const volatile` settings) is the known constant stored there.
+   */
+  private mapDirectRead(def: MapDef, reg: Reg, off: number, size: number, sx: boolean): Reg | null {
+    const c = scalarConstValue(reg.v);
+    if (c === null || !def.readOnly || def.type !== 'array' || def.maxEntries !== 1) return null;
+    const at = off + Number(c);
+    const bytes = def.initial ?? new Uint8Array(def.valueSize);
+    let v = 0n;
+    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[at + i] ?? 0);
+    if (sx) v = BigInt.asIntN(size * 8, v);
+    return scalarReg(scalarConst(v));
   }
 
   private loadResult(valueReg: number, size: number, sx: boolean, r: Reg): void {
@@ -1190,10 +1268,11 @@ export class Engine {
         syncLinked(other, oregs[insn.dst]!, linked);
       }
     }
-    if (is64 && !op.usesSrcReg && insn.imm === 0 && (jop === 'jeq' || jop === 'jne') && dst.type === 'map_value_or_null') {
-      const id = dst.id;
-      markPtrOrNull(this.cur, id, jop === 'jne');
-      markPtrOrNull(other, id, jop === 'jeq');
+    if (is64 && (jop === 'jeq' || jop === 'jne') && mayBeNull(dst.type) &&
+        (op.usesSrcReg ? isNullScalar(src) : insn.imm === 0)) {
+      const otherDst = cloneReg(oregs[insn.dst]!);
+      markPtrOrNull(this.cur, cloneReg(dst), jop === 'jne', this.innerOf);
+      markPtrOrNull(other, otherDst, jop === 'jeq', this.innerOf);
     } else if (!this.matchPktPointers(insn, dst, src, this.cur, other, oregs) && this.isPtrValue(dst)) {
       this.fail('E_VERIFIER_PTR_COMPARISON', `R${insn.dst} pointer comparison prohibited`);
     }
@@ -1291,27 +1370,58 @@ export class Engine {
     if (!proto) this.fail('E_VERIFIER_BAD_HELPER', `invalid func unknown#${id}`);
     const allowed = this.o.pt.helpers.has(id) && (this.o.privileged || !this.o.pt.privilegedHelpers.has(id));
     if (!allowed) this.fail('E_VERIFIER_BAD_HELPER', `program of this type cannot use helper bpf_${proto.name}#${id}`);
-    let mapIdx = -1;
+    const meta: CallMeta = { mapIdx: -1, releaseRegno: 0, refObjId: 0, allocSize: 0, msizeMax: 0n, subprog: -1 };
     this.constMapKey = -1n;
     for (let i = 0; i < proto.args.length; i++) {
       const regno = i + 1;
-      const arg = proto.args[i]!;
-      const reg = this.readReg(regno);
-      this.checkArg(regno, reg, arg, mapIdx, proto.args[i + 1]);
-      if (arg === 'const_map_ptr') mapIdx = reg.mapIdx;
+      this.checkArg(regno, this.readReg(regno), proto.args[i]!, meta, proto);
     }
+    if (meta.releaseRegno) {
+      // release_reference: the record and every pointer into it become invalid
+      const ok = meta.refObjId ? this.releaseReference(meta.refObjId) : isNullScalar(this.reg(meta.releaseRegno));
+      if (!ok) this.fail('E_VERIFIER_REFERENCE', `func bpf_${proto.name}#${id} reference has not been acquired before`);
+    }
+    if (id === 12) this.checkReferenceLeak('tail_call');
+    if (proto.callback === 'loop') this.loopCallback(meta.subprog);
     for (let r = 0; r <= 5; r++) {
       this.setReg(r, notInit());
       this.markRegScratched(r);
     }
-    const m = this.o.maps[mapIdx];
-    if (proto.ret === 'map_value_or_null' && id === 1 && m && this.constMapKey >= 0n && this.constMapKey < BigInt(m.maxEntries)) {
-      // Linux 6.18: an array lookup with a constant key below max_entries cannot fail
-      this.setReg(0, ptrReg('map_value', { mapIdx }));
-    } else if (proto.ret === 'map_value_or_null') {
-      this.setReg(0, ptrReg('map_value_or_null', { mapIdx, id: ++this.idGen }));
-    } else {
-      this.setReg(0, this.unknown());
+    const m = meta.mapIdx >= 0 ? this.defs[meta.mapIdx] : undefined;
+    switch (proto.ret) {
+      case 'map_value_or_null':
+        if (id === 1 && m && this.constMapKey >= 0n && this.constMapKey < BigInt(m.maxEntries)) {
+          // Linux 6.18: an array lookup with a constant key below max_entries cannot fail
+          this.setReg(0, ptrReg('map_value', { mapIdx: meta.mapIdx }));
+        } else {
+          this.setReg(0, ptrReg('map_value_or_null', { mapIdx: meta.mapIdx, id: ++this.idGen }));
+        }
+        break;
+      case 'ringbuf_mem_or_null': {
+        // acquire_reference: a second id, which the record and its null check share
+        ++this.idGen;
+        const ref = ++this.idGen;
+        this.cur.refs = [...this.cur.refs, { id: ref, insn: this.pc }];
+        this.setReg(0, ptrReg('ringbuf_mem_or_null', { id: ref, ref, memSize: meta.allocSize }));
+        break;
+      }
+      case 'void':
+        break;
+      case 'integer':
+        if (id === 114 || id === 115) {
+          // do_refine_retval_range: a string read returns -MAX_ERRNO..size
+          const max = meta.msizeMax;
+          this.setReg(0, scalarReg(scalarFrom({
+            smin: -MAX_ERRNO, smax: max, s32min: -Number(MAX_ERRNO), s32max: Number(BigInt.asIntN(32, max)),
+          })));
+        } else {
+          this.setReg(0, this.unknown());
+        }
+        break;
+    }
+    if (m) {
+      const err = mapFuncIncompatible(m, id);
+      if (err) this.fail('E_VERIFIER_MAP_FUNC', `cannot pass map_type ${mapTypeId(m)} into func bpf_${proto.name}#${id}`);
     }
     if (proto.changesPktData) {
       forEachReg(this.cur, (r) => {
@@ -1323,42 +1433,128 @@ export class Engine {
     }
   }
 
-  private checkArg(regno: number, reg: Reg, arg: HelperArg, mapIdx: number, next: HelperArg | undefined): void {
-    const memTypes: RegType[] = ['fp', 'pkt', 'pkt_meta', 'map_value', 'mem'];
+  /** check_reference_leak at a tail call or the main program's exit. */
+  private checkReferenceLeak(prefix: string): void {
+    if (this.cur.frames.length > 1 || this.cur.refs.length === 0) return;
+    const lines = this.cur.refs.map((r) => `Unreleased reference id=${r.id} alloc_insn=${r.insn}`);
+    this.fail('E_VERIFIER_REFERENCE_LEAK', [...lines, `${prefix} would lead to reference leak`].join('\n'));
+  }
+
+  /** release_reference: drops the reference and invalidates every pointer that carries it. */
+  private releaseReference(ref: number): boolean {
+    const i = this.cur.refs.findIndex((r) => r.id === ref);
+    if (i < 0) return false;
+    this.cur.refs = this.cur.refs.filter((_, j) => j !== i);
+    forEachReg(this.cur, (r) => {
+      if (r.ref === ref) Object.assign(r, this.o.privileged ? this.unknown() : notInit());
+    });
+    return true;
+  }
+
+  /**
+   * bpf_loop: R1 is marked precise; while fewer callback visits were started from this call than
+   * R1 may be large, a state entering the callback (R1 = index, R2 = callback_ctx) is pushed. The
+   * callback returns to this call instruction, which runs again until a visit converges (pruned at
+   * the call) or the iteration bound is reached (push_callback_call, set_loop_callback_state).
+   */
+  private loopCallback(subprog: number): void {
+    addPreciseUse(this.o.cfg, this.o.prog, this.pc, 1 << 1);
+    const caller = this.frame;
+    if (BigInt(caller.callbackDepth) < caller.regs[1]!.v.umax) {
+      const st = this.pushBranch(null, subprog, this.pc);
+      if (st.frames.length >= MAX_FRAMES) {
+        this.fail('E_VERIFIER_CALL_DEPTH', `the call stack of ${st.frames.length + 1} frames is too deep`);
+      }
+      const stCaller = st.frames[st.frames.length - 1]!;
+      const callee = newFrame(st.frames.length, this.pc, subprog);
+      callee.regs[1] = this.unknown();
+      callee.regs[2] = cloneReg(stCaller.regs[3]!);
+      callee.inCallback = true;
+      st.frames.push(callee);
+      st.unroll++;
+      stCaller.callbackDepth++;
+      caller.callbackDepth = 0;
+    } else {
+      caller.callbackDepth = 0;
+      if (this.level >= 2) this.verbose(`frame${this.cur.frames.length - 1} bpf_loop iteration limit reached\n`);
+    }
+  }
+
+  /** check_func_arg */
+  private checkArg(regno: number, reg: Reg, arg: HelperArg, meta: CallMeta, proto: HelperProto): void {
+    const memTypes: RegType[] = ['fp', 'pkt', 'pkt_meta', 'map_value', 'mem', 'ringbuf_mem'];
     const memNames = 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_';
     const typeErr = (expected: string): never =>
       this.fail('E_VERIFIER_ARG_TYPE', `R${regno} type=${regTypeStr(reg.type)} expected=${expected}`);
-    switch (arg) {
-      case 'anything':
-        if (this.isPtrValue(reg)) this.fail('E_VERIFIER_PTR_LEAK', `R${regno} leaks addr into helper function`);
-        return;
-      case 'const_map_ptr':
-        if (reg.type !== 'map_ptr') typeErr('map_ptr');
-        return;
-      case 'ptr_to_ctx':
-        if (reg.type !== 'ctx') typeErr('ctx');
-        if (reg.off) this.fail('E_VERIFIER_CTX_MODIFIED', `dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`);
-        return;
-      case 'map_key': case 'map_value': {
-        if (!memTypes.includes(reg.type)) typeErr(memNames);
-        if (mapIdx < 0) this.fail('E_VERIFIER_HELPER_ARG', `invalid map_ptr to access map->${arg === 'map_key' ? 'key' : 'value'}`);
-        const m = this.o.maps[mapIdx]!;
-        this.helperMem(regno, arg === 'map_key' ? m.keySize : m.valueSize, false, 'read');
-        if (arg === 'map_key' && (m.type === 'array' || m.type === 'percpu_array')) {
-          this.constMapKey = this.constantMapKey(reg, m.keySize);
-        }
-        return;
+    if (arg === 'anything') {
+      if (this.isPtrValue(reg)) this.fail('E_VERIFIER_PTR_LEAK', `R${regno} leaks addr into helper function`);
+      return;
+    }
+    const isNull = isNullScalar(reg);
+    const mayBeNull = arg === 'mem_or_null_rdonly' || arg === 'stack_or_null';
+    if (!(isNull && mayBeNull)) {
+      // check_reg_type
+      switch (arg) {
+        case 'const_map_ptr':
+          if (reg.type !== 'map_ptr') typeErr('map_ptr');
+          break;
+        case 'ptr_to_ctx':
+          if (reg.type !== 'ctx') typeErr('ctx');
+          break;
+        case 'map_key': case 'map_value': case 'map_value_uninit': case 'mem_rdonly': case 'mem_or_null_rdonly':
+        case 'mem_uninit':
+          if (!memTypes.includes(reg.type)) typeErr(memNames);
+          break;
+        case 'const_size': case 'const_size_or_zero': case 'const_alloc_size_or_zero':
+          if (reg.type !== 'scalar') typeErr('scalar');
+          break;
+        case 'ringbuf_mem_release':
+          if (reg.type !== 'ringbuf_mem') typeErr('ringbuf_mem');
+          break;
+        case 'func':
+          if (reg.type !== 'func') typeErr('func');
+          break;
+        case 'stack_or_null':
+          if (reg.type !== 'fp') typeErr('fp');
+          break;
       }
-      case 'mem_rdonly': case 'mem_or_null_rdonly': case 'mem_uninit': {
-        const isNull = reg.type === 'scalar' && scalarConstValue(reg.v) === 0n;
-        if (arg === 'mem_or_null_rdonly' && isNull) return;
-        if (!memTypes.includes(reg.type)) typeErr(memNames);
-        void next;
-        return; // checked together with the size argument
+      // check_func_arg_reg_off
+      if (arg === 'ringbuf_mem_release') {
+        if (reg.off) {
+          this.fail('E_VERIFIER_REFERENCE', `R${regno} must have zero offset when passed to release func or trusted arg to kfunc`);
+        }
+        if (scalarConstValue(reg.v) !== 0n) {
+          this.fail('E_VERIFIER_REFERENCE', `variable ${regTypeStr(reg.type)} access var_off=${tnumStr(reg.v)} disallowed`);
+        }
+      } else if (reg.type === 'ctx' || reg.type === 'func') {
+        if (reg.off) {
+          this.fail('E_VERIFIER_CTX_MODIFIED', `dereference of modified ${regTypeStr(reg.type)} ptr R${regno} off=${reg.off} disallowed`);
+        }
+        if (scalarConstValue(reg.v) !== 0n) {
+          this.fail('E_VERIFIER_CTX_MODIFIED', `variable ${regTypeStr(reg.type)} access var_off=${tnumStr(reg.v)} disallowed`);
+        }
+      }
+    }
+    if (arg === 'ringbuf_mem_release') {
+      if (!reg.ref && !isNull) this.fail('E_VERIFIER_REFERENCE', `R${regno} must be referenced when passed to release function`);
+      meta.releaseRegno = regno;
+    }
+    if (reg.ref) meta.refObjId = reg.ref;
+    switch (arg) {
+      case 'const_map_ptr':
+        meta.mapIdx = reg.mapIdx;
+        return;
+      case 'map_key': case 'map_value': case 'map_value_uninit': {
+        const key = arg === 'map_key';
+        if (meta.mapIdx < 0) this.fail('E_VERIFIER_HELPER_ARG', `invalid map_ptr to access map->${key ? 'key' : 'value'}`);
+        const m = this.defs[meta.mapIdx]!;
+        this.helperMem(regno, key ? m.keySize : m.valueSize, false, arg === 'map_value_uninit' ? 'write' : 'read');
+        if (key && (m.type === 'array' || m.type === 'percpu_array')) this.constMapKey = this.constantMapKey(reg, m.keySize);
+        return;
       }
       case 'const_size': case 'const_size_or_zero': {
-        if (reg.type !== 'scalar') typeErr('scalar');
         const zeroOk = arg === 'const_size_or_zero';
+        meta.msizeMax = reg.v.umax;
         if (reg.v.smin < 0n) this.fail('E_VERIFIER_HELPER_ARG', `R${regno} min value is negative, either use unsigned or 'var &= const'`);
         if (reg.v.umin === 0n && !zeroOk) {
           this.fail('E_VERIFIER_HELPER_ARG', `R${regno} invalid zero-sized read: u64=[${reg.v.umin},${reg.v.umax}]`);
@@ -1367,12 +1563,23 @@ export class Engine {
           this.fail('E_VERIFIER_HELPER_ARG', `R${regno} unbounded memory access, use 'var &= const' or 'if (var < const)'`);
         }
         const memReg = this.reg(regno - 1);
-        if (memReg.type === 'scalar' && scalarConstValue(memReg.v) === 0n) return;
-        const proto = helperProto(this.insnAt[this.pc]!.imm)!;
+        if (isNullScalar(memReg)) return;
         const kind = proto.args[regno - 2];
         this.helperMem(regno - 1, Number(reg.v.umax), zeroOk, kind === 'mem_uninit' ? 'write' : 'read');
         return;
       }
+      case 'const_alloc_size_or_zero': {
+        const c = scalarConstValue(reg.v);
+        if (c === null) this.fail('E_VERIFIER_HELPER_ARG', `R${regno} is not a known constant'`);
+        addPreciseUse(this.o.cfg, this.o.prog, this.pc, 1 << regno);
+        meta.allocSize = Number(BigInt.asUintN(32, c));
+        return;
+      }
+      case 'func':
+        meta.subprog = reg.subprog;
+        return;
+      default:
+        return; // checked by type only, or together with the size argument
     }
   }
 
@@ -1411,9 +1618,10 @@ export class Engine {
         this.checkPacket(regno, reg.off, size, zeroOk);
         return;
       case 'map_value':
-        this.checkRegion(regno, reg.off, size, this.o.maps[reg.mapIdx]!.valueSize, 'E_VERIFIER_MAP_ACCESS', zeroOk);
+        this.checkMapAccessType(this.defs[reg.mapIdx]!, reg.off, size, t);
+        this.checkRegion(regno, reg.off, size, this.defs[reg.mapIdx]!.valueSize, 'E_VERIFIER_MAP_ACCESS', zeroOk);
         return;
-      case 'mem':
+      case 'mem': case 'ringbuf_mem':
         this.checkRegion(regno, reg.off, size, reg.memSize, 'E_VERIFIER_MEM_ACCESS', zeroOk);
         return;
       case 'fp': {
@@ -1473,16 +1681,30 @@ export class Engine {
       const callee = frames[frames.length - 1]!;
       const r0 = callee.regs[0]!;
       if (r0.type === 'fp') this.fail('E_VERIFIER_RETURN', 'cannot return stack pointer to the caller');
+      if (callee.inCallback) {
+        // a bpf_loop callback returns 0 (continue) or 1 (stop), as a precise scalar
+        if (r0.type !== 'scalar') this.fail('E_VERIFIER_RETURN', 'R0 not a scalar value');
+        addPreciseUse(this.o.cfg, this.o.prog, this.pc, 1);
+        if (r0.v.smin < 0n || r0.v.smax > 1n) {
+          this.fail('E_VERIFIER_RETURN', `At callback return the register R0 has${invalidScalarText(r0.v)} should have been in [0, 1]`);
+        }
+      }
       frames.pop();
       const caller = frames[frames.length - 1]!;
-      caller.regs[0] = cloneReg(r0);
+      if (!callee.inCallback) caller.regs[0] = cloneReg(r0);
+      const next = callee.inCallback ? callee.callsite : callee.callsite + 1;
       if (this.level > 0) {
         this.verbose('returning from callee:\n' + formatState({ ...this.cur, frames: [...frames, callee] }, frames.length, this.mapInfo(), null) + '\n');
-        this.verbose(`to caller at ${callee.callsite + 1}:\n` + formatState(this.cur, frames.length - 1, this.mapInfo(), null) + '\n');
+        this.verbose(`to caller at ${next}:\n` + formatState(this.cur, frames.length - 1, this.mapInfo(), null) + '\n');
       }
       this.scratchAll();
-      return callee.callsite + 1;
+      if (callee.inCallback) {
+        const prev = this.findPrevEntry(next);
+        if (prev) this.widenImpreciseScalars(prev, next);
+      }
+      return next;
     }
+    this.checkReferenceLeak('BPF_EXIT instruction in main prog');
     const r0 = this.readReg(0);
     if (this.isPtrValue(r0)) this.fail('E_VERIFIER_PTR_LEAK', 'R0 leaks addr as return value');
     const range = this.o.pt.retRange;
@@ -1495,12 +1717,51 @@ export class Engine {
     return 'exit';
   }
 
+  /** find_prev_entry: the checkpoint at `pc` on the current path (still being explored). */
+  private findPrevEntry(pc: number): VState | null {
+    const list = this.explored.get(this.stateKey(pc));
+    if (!list) return null;
+    for (const cp of list) if (cp.branches > 0 && cp.pc === pc) return cp.state;
+    return null;
+  }
+
+  /**
+   * widen_imprecise_scalars: after a callback visit, scalars (registers and spilled) that differ
+   * from the previous visit's checkpoint and whose exact value is not needed become unknown, so
+   * that the visits converge.
+   */
+  private widenImpreciseScalars(old: VState, pc: number): void {
+    const idmap = this.idmap;
+    idmap.reset();
+    const cur = this.cur;
+    for (let fi = cur.frames.length - 1; fi >= 0; fi--) {
+      const fo = old.frames[fi];
+      const fc = cur.frames[fi]!;
+      if (!fo) continue;
+      const precise = fi === cur.frames.length - 1 ? this.o.cfg.preciseIn[pc]! : 0;
+      const widen = (ro: Reg, rc: Reg, isPrecise: boolean): void => {
+        if (ro.type !== 'scalar' || rc.type !== 'scalar' || isPrecise) return;
+        if (this.regsafe(ro, rc, 'exact', true, idmap)) return;
+        Object.assign(rc, this.unknown());
+      };
+      for (let r = 0; r < 11; r++) widen(fo.regs[r]!, fc.regs[r]!, (precise & (1 << r)) !== 0);
+      const slots = Math.min(fo.allocated, fc.allocated) >> 3;
+      for (let spi = 0; spi < slots; spi++) {
+        if (fo.slotTypes[spi * 8 + 7] !== STACK_SPILL || fc.slotTypes[spi * 8 + 7] !== STACK_SPILL) continue;
+        const ro = fo.spilled[spi];
+        const rc = fc.spilled[spi];
+        if (ro && rc) widen(ro, rc, false);
+      }
+    }
+  }
+
   private checkLdAbs(insn: Insn): void {
     if (this.o.pt.name !== 'socket_filter') {
       this.fail('E_VERIFIER_UNSUPPORTED', 'BPF_LD_[ABS|IND] instructions not allowed for this program type');
     }
     const r6 = this.readReg(6);
     if (insn.op.kind === 'ld_ind') this.readReg(insn.src);
+    this.checkReferenceLeak('BPF_LD_[ABS|IND]');
     if (r6.type !== 'ctx') this.fail('E_VERIFIER_INVALID_MEM_ACCESS', 'at the time of BPF_LD_ABS|IND R6 != pointer to skb');
     for (let r = 1; r <= 5; r++) {
       this.setReg(r, notInit());
@@ -1592,15 +1853,88 @@ function syncLinked(st: VState, known: Reg, list: readonly LinkedEntry[]): void 
   }
 }
 
-function markPtrOrNull(st: VState, id: number, isNull: boolean): void {
+/** verbose_invalid_scalar: ` smin=.. smax=..` or ` unknown scalar value`. */
+function invalidScalarText(v: ScalarValue): string {
+  let out = '';
+  if (v.smin > S64_MIN) out += ` smin=${v.smin}`;
+  if (v.smax < (1n << 63n) - 1n) out += ` smax=${v.smax}`;
+  return out || ' unknown scalar value';
+}
+
+function isNullScalar(r: Reg): boolean {
+  return r.type === 'scalar' && scalarConstValue(r.v) === 0n;
+}
+
+function mayBeNull(t: RegType): boolean {
+  return t === 'map_value_or_null' || t === 'ringbuf_mem_or_null';
+}
+
+/**
+ * mark_ptr_or_null_regs: every copy of a maybe-NULL pointer with this id becomes NULL (a
+ * scalar 0; a ring buffer record's reference is dropped) or the non-NULL type (a map-in-map
+ * lookup gives the inner map).
+ */
+function markPtrOrNull(st: VState, reg: Reg, isNull: boolean, innerOf: readonly number[]): void {
+  const id = reg.id;
+  if (isNull && reg.ref && reg.ref === id) st.refs = st.refs.filter((r) => r.id !== id);
   forEachReg(st, (r) => {
-    if (r.type !== 'map_value_or_null' || r.id !== id) return;
+    if (!mayBeNull(r.type) || r.id !== id) return;
     if (isNull) Object.assign(r, scalarReg(scalarConst(0n)));
-    else {
-      r.type = 'map_value';
+    else if (r.type === 'ringbuf_mem_or_null') {
+      r.type = 'ringbuf_mem';
+      r.id = 0;
+    } else {
+      const inner = innerOf[r.mapIdx] ?? -1;
+      if (inner >= 0) {
+        r.type = 'map_ptr';
+        r.mapIdx = inner;
+      } else {
+        r.type = 'map_value';
+      }
       r.id = 0;
     }
   });
+}
+
+/** check_map_func_compatibility: true when the map type and the helper do not go together. */
+function mapFuncIncompatible(m: MapDef, id: number): boolean {
+  const t = m.type;
+  // from the map's side
+  switch (t) {
+    case 'prog_array': if (id !== 12) return true; break;
+    case 'perf_event_array': if (![22, 25, 55, 68, 121].includes(id)) return true; break;
+    case 'ringbuf': if (![130, 131, 134, 198, 199, 200].includes(id)) return true; break;
+    case 'user_ringbuf': if (id !== 209) return true; break;
+    case 'stack_trace': if (id !== 27) return true; break;
+    case 'cgroup_array': if (id !== 33 && id !== 37) return true; break;
+    case 'cgroup_storage': case 'percpu_cgroup_storage': if (id !== 81) return true; break;
+    case 'devmap': case 'devmap_hash': if (id !== 51 && id !== 1) return true; break;
+    case 'cpumap': if (id !== 51) return true; break;
+    case 'xskmap': if (id !== 51 && id !== 1) return true; break;
+    case 'array_of_maps': case 'hash_of_maps': if (id !== 1) return true; break;
+    case 'sockmap': case 'sockhash':
+      if (![1, 2, 3, 52, 53, 60, 61, 70, 71, 82].includes(id)) return true; break;
+    case 'reuseport_sockarray': if (![1, 2, 3, 82].includes(id)) return true; break;
+    case 'queue': case 'stack': if (id !== 87 && id !== 88 && id !== 89) return true; break;
+    case 'bloom_filter': if (id !== 87 && id !== 89) return true; break;
+    case 'sk_storage': if (![107, 108, 1, 2, 3].includes(id)) return true; break;
+    case 'inode_storage': if (![145, 146, 1, 2, 3].includes(id)) return true; break;
+    case 'task_storage': if (![156, 157, 1, 2, 3].includes(id)) return true; break;
+    case 'cgrp_storage': if (![210, 211, 1, 2, 3].includes(id)) return true; break;
+    default: break;
+  }
+  // from the helper's side
+  switch (id) {
+    case 12: return t !== 'prog_array';
+    case 22: case 25: case 55: case 68: case 121: return t !== 'perf_event_array';
+    case 130: case 131: case 134: return t !== 'ringbuf';
+    case 27: return t !== 'stack_trace';
+    case 51: return !['devmap', 'devmap_hash', 'cpumap', 'xskmap'].includes(t);
+    case 88: return t !== 'queue' && t !== 'stack';
+    case 87: case 89: return t !== 'queue' && t !== 'stack' && t !== 'bloom_filter';
+    case 195: return t !== 'percpu_array' && t !== 'percpu_hash' && t !== 'lru_percpu_hash';
+    default: return false;
+  }
 }
 
 function findGoodPkt(st: VState, dst: Reg, rightOpen: boolean): void {

@@ -26,6 +26,13 @@ export interface VerifyOptions {
   maxProcessed?: number;
   /** Abstract states kept per instruction for statesAt (default 16). */
   statesPerInsn?: number;
+  /**
+   * Whether the program comes with BTF function information (`.BTF.ext` func_info, as clang
+   * emits it). The kernel requires it for callbacks (lddw src=4, used by bpf_loop) and rejects
+   * them without it (`missing btf func_info`). Default true; assembly programs loaded into the
+   * kernel have none (pass false to judge them as the kernel does).
+   */
+  funcInfo?: boolean;
 }
 
 export interface VerifierError {
@@ -126,13 +133,17 @@ export function verify(program: Program, options: VerifyOptions): VerifyResult {
       if (insn.imm < 0 || insn.imm >= maps.length) {
         return rejectEarly(t0, program.slotOf[i]!, 'E_VERIFIER_MAP_FD', `fd ${insn.imm} is not pointing to valid bpf_map`, logLevel, maps);
       }
+      if (insn.src === 2) {
+        const err = directValueError(maps[insn.imm]!, insn.imm2 >>> 0);
+        if (err) return rejectEarly(t0, program.slotOf[i]!, 'E_VERIFIER_MAP_FD', err, logLevel, maps);
+      }
     }
     const cfg = checkCfg(program, privileged, pt.retRange !== null);
     if (!cfg.ok) return rejectEarly(t0, cfg.error.pc, cfg.error.code, cfg.error.message, logLevel, maps);
     const engine = new Engine({
       prog: program, pt, maps, memSize: Math.max(0, Math.floor(options.memSize ?? 0)), privileged,
       logLevel, maxProcessed: options.maxProcessed ?? COMPLEXITY_LIMIT, cfg: cfg.info,
-      statesPerPcCap: options.statesPerInsn ?? 16,
+      statesPerPcCap: options.statesPerInsn ?? 16, funcInfo: options.funcInfo ?? true,
     });
     let error: VerifierError | null = null;
     try {
@@ -159,6 +170,16 @@ export function verify(program: Program, options: VerifyOptions): VerifyResult {
     const msg = e instanceof Error ? e.message : String(e);
     return rejectEarly(t0, 0, 'E_VERIFIER_INTERNAL', `internal error: ${msg}`, logLevel, maps);
   }
+}
+
+/** The kernel's map_direct_value_addr checks of `map_value(i, off)` (lddw src=2). */
+function directValueError(def: MapDef, off: number): string | null {
+  if (off >= 1 << 29) return `direct value offset of ${off} is not allowed`;
+  if (def.type !== 'array') return 'no direct value access support for this map type';
+  if (def.maxEntries !== 1 || off >= def.valueSize) {
+    return `invalid access to map value pointer, value_size=${def.valueSize} off=${off}`;
+  }
+  return null;
 }
 
 const CLASS_NAMES = ['BPF_LD', 'BPF_LDX', 'BPF_ST', 'BPF_STX', 'BPF_ALU', 'BPF_JMP', 'BPF_JMP32', 'BPF_ALU64'];

@@ -5,7 +5,11 @@ import { type ScalarValue, scalarConst, scalarEquals, scalarUnknown } from './sc
 
 export type RegType =
   | 'not_init' | 'scalar' | 'ctx' | 'fp' | 'map_value' | 'map_value_or_null' | 'map_ptr'
-  | 'pkt' | 'pkt_meta' | 'pkt_end' | 'mem';
+  | 'pkt' | 'pkt_meta' | 'pkt_end' | 'mem'
+  // PTR_TO_MEM | MEM_RINGBUF (| PTR_MAYBE_NULL): a ring buffer record from bpf_ringbuf_reserve
+  | 'ringbuf_mem' | 'ringbuf_mem_or_null'
+  // PTR_TO_FUNC: a callback loaded with lddw src=4 (BPF_PSEUDO_FUNC)
+  | 'func';
 
 export interface Reg {
   type: RegType;
@@ -23,6 +27,17 @@ export interface Reg {
   memSize: number;
   /** Frame a stack pointer points into. */
   frameno: number;
+  /** ref_obj_id: the acquired reference (ringbuf record) this pointer belongs to, 0 for none. */
+  ref: number;
+  /** PTR_TO_FUNC: first instruction of the callback. */
+  subprog: number;
+}
+
+/** An acquired reference (bpf_reference_state): released by submit/discard, checked at exit. */
+export interface RefState {
+  readonly id: number;
+  /** Instruction that acquired it (`alloc_insn=` in the leak message). */
+  readonly insn: number;
 }
 
 /** Stack byte types, as the kernel's STACK_* values. */
@@ -47,6 +62,10 @@ export interface FuncState {
   spilled: Reg[];
   /** Bytes of stack in use (multiple of 8). */
   allocated: number;
+  /** A bpf_loop callback frame: returns to the call instruction, R0 must be in [0, 1]. */
+  inCallback: boolean;
+  /** callback_depth: callback visits started from this frame's current callback-calling insn. */
+  callbackDepth: number;
   /** slotTypes may be shared with a copy of this frame: copy it before writing (writableSlots). */
   cow: boolean;
 }
@@ -57,6 +76,10 @@ export interface VState {
   pc: number;
   /** Checkpoint parent (for branch counting and precision). */
   parent: Checkpoint | null;
+  /** Acquired references not yet released (shared by all frames, as in the kernel). */
+  refs: RefState[];
+  /** callback_unroll_depth: callback visits this state went through (infinite-loop check). */
+  unroll: number;
 }
 
 export interface Checkpoint {
@@ -80,15 +103,16 @@ export function zeroScalar(): ScalarValue {
 }
 
 export function notInit(): Reg {
-  return { type: 'not_init', v: zeroScalar(), off: 0, id: 0, range: 0, mapIdx: -1, memSize: 0, frameno: 0 };
+  return { type: 'not_init', v: zeroScalar(), off: 0, id: 0, range: 0, mapIdx: -1, memSize: 0, frameno: 0, ref: 0, subprog: 0 };
 }
 export function scalarReg(v: ScalarValue): Reg {
-  return { type: 'scalar', v, off: 0, id: 0, range: 0, mapIdx: -1, memSize: 0, frameno: 0 };
+  return { type: 'scalar', v, off: 0, id: 0, range: 0, mapIdx: -1, memSize: 0, frameno: 0, ref: 0, subprog: 0 };
 }
 export function ptrReg(type: RegType, extra: Partial<Reg> = {}): Reg {
   return {
     type, v: extra.v ?? zeroScalar(), off: extra.off ?? 0, id: extra.id ?? 0, range: extra.range ?? 0,
-    mapIdx: extra.mapIdx ?? -1, memSize: extra.memSize ?? 0, frameno: extra.frameno ?? 0,
+    mapIdx: extra.mapIdx ?? -1, memSize: extra.memSize ?? 0, frameno: extra.frameno ?? 0, ref: extra.ref ?? 0,
+    subprog: extra.subprog ?? 0,
   };
 }
 
@@ -96,7 +120,7 @@ export function ptrReg(type: RegType, extra: Partial<Reg> = {}): Reg {
 export function cloneReg(r: Reg): Reg {
   return {
     type: r.type, v: r.v, off: r.off, id: r.id, range: r.range, mapIdx: r.mapIdx, memSize: r.memSize,
-    frameno: r.frameno,
+    frameno: r.frameno, ref: r.ref, subprog: r.subprog,
   };
 }
 
@@ -104,7 +128,10 @@ export function newFrame(frameno: number, callsite: number, subprog: number): Fu
   const regs: Reg[] = [];
   for (let i = 0; i < 11; i++) regs.push(notInit());
   regs[10] = ptrReg('fp', { frameno });
-  return { frameno, callsite, subprog, regs, slotTypes: new Uint8Array(MAX_STACK), spilled: [], allocated: 0, cow: false };
+  return {
+    frameno, callsite, subprog, regs, slotTypes: new Uint8Array(MAX_STACK), spilled: [], allocated: 0, cow: false,
+    inCallback: false, callbackDepth: 0,
+  };
 }
 
 export function cloneFrame(f: FuncState): FuncState {
@@ -125,6 +152,8 @@ export function cloneFrame(f: FuncState): FuncState {
     spilled,
     allocated: f.allocated,
     cow: true,
+    inCallback: f.inCallback,
+    callbackDepth: f.callbackDepth,
   };
 }
 
@@ -138,7 +167,7 @@ export function writableSlots(f: FuncState): Uint8Array {
 }
 
 export function cloneState(s: VState): VState {
-  return { frames: s.frames.map(cloneFrame), pc: s.pc, parent: s.parent };
+  return { frames: s.frames.map(cloneFrame), pc: s.pc, parent: s.parent, refs: s.refs, unroll: s.unroll };
 }
 
 export function isPointer(r: Reg): boolean {
@@ -163,6 +192,9 @@ export function regTypeStr(t: RegType): string {
     case 'pkt_meta': return 'pkt_meta';
     case 'pkt_end': return 'pkt_end';
     case 'mem': return 'mem';
+    case 'ringbuf_mem': return 'ringbuf_mem';
+    case 'ringbuf_mem_or_null': return 'ringbuf_mem_or_null';
+    case 'func': return 'func';
   }
 }
 
@@ -179,5 +211,6 @@ export function forEachReg(s: VState, fn: (r: Reg, frame: FuncState) => void): v
 
 export function regsExactlyEqual(a: Reg, b: Reg): boolean {
   return a.type === b.type && a.off === b.off && a.id === b.id && a.range === b.range && a.mapIdx === b.mapIdx &&
-    a.memSize === b.memSize && a.frameno === b.frameno && scalarEquals(a.v, b.v);
+    a.memSize === b.memSize && a.frameno === b.frameno && a.ref === b.ref && a.subprog === b.subprog &&
+    scalarEquals(a.v, b.v);
 }
