@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { assemble } from '../src/asm/index.js';
 import { btfMapDefinitions, parseBtf } from '../src/elf/btf.js';
 import { loadObject } from '../src/elf/loader.js';
-import { writeObject } from '../src/elf/writer.js';
+import { parseBtfExt } from '../src/elf/btfext.js';
+import { objectFromAssembly, writeObject } from '../src/elf/writer.js';
 import type { MapDef } from '../src/runtime/maps/def.js';
 import { BpfError } from '../src/util/diagnostics.js';
 
@@ -338,6 +339,65 @@ add1:
     } finally {
       rmSync(pin, { recursive: true, force: true });
     }
+  });
+
+  describe('objectFromAssembly (what `asm -o` writes)', () => {
+    const source = CALLS.replace(/^\n/, '');
+    const assembled = assemble(source, { file: 'calls.s' });
+    if (!assembled.ok) throw new Error('CALLS does not assemble');
+    const o = objectFromAssembly(assembled.value, source, { file: 'dir/calls.s' });
+    const bytes = writeObject(o);
+    const linesFile = join(work, 'lines.o');
+    writeFileSync(linesFile, bytes);
+
+    it('names the program and functions from labels and writes every source line as line info', () => {
+      expect(o.programs.map((p) => [p.name, p.section])).toEqual([['prog', 'xdp']]);
+      const sections = elfSections(bytes);
+      const ext = parseBtfExt(sections.get('.BTF.ext')!, parseBtf(sections.get('.BTF')!));
+      expect(ext.funcInfo.get('xdp')!.map((f) => [f.insnOff, f.name])).toEqual([[0, 'prog']]);
+      expect(ext.funcInfo.get('.text')!.map((f) => [f.insnOff, f.name])).toEqual([[0, 'cb'], [8 * 8, 'add1']]);
+      const src = source.split('\n');
+      const xdp = ext.lineInfo.get('xdp')!;
+      // One record per instruction (8 in the entry: the lddw takes two slots), each naming its own line.
+      expect(xdp.map((l) => l.insnOff / 8)).toEqual([0, 1, 3, 4, 5, 6, 7, 8]);
+      for (const l of [...xdp, ...ext.lineInfo.get('.text')!]) {
+        expect(l.file).toBe('dir/calls.s');
+        expect(l.text).toBe(src[l.line - 1]!.trim());
+        expect(l.column).toBe(3);
+      }
+      expect(xdp[1]).toMatchObject({ line: 5, text: 'r2 = func(cb) ll' });
+    });
+
+    it('reads back through bpfbox\'s loader with the source line of every instruction', () => {
+      const r = loadObject(bytes, { file: linesFile });
+      if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
+      const p = r.value.programs[0]!;
+      expect(p.lines[0]).toEqual({ file: 'dir/calls.s', line: 4, column: 3, text: 'r1 = 4' });
+      expect(p.lines[9]).toMatchObject({ line: 13, text: '*(u32 *)(r10 - 4) = 0' });
+    });
+
+    it.skipIf(!CAN_LOAD)('the kernel accepts the line info and bpftool prints it', () => {
+      const pin = `/sys/fs/bpf/bpfbox-test-${process.pid}-lines`;
+      try {
+        execFileSync('bpftool', ['prog', 'loadall', linesFile, pin], { encoding: 'utf8', stdio: 'pipe' });
+        const xlated = execFileSync('bpftool', ['prog', 'dump', 'xlated', 'pinned', `${pin}/prog`, 'linum'], { encoding: 'utf8' });
+        expect(xlated).toMatch(/^; r1 = 4 \[file:dir\/calls\.s line_num:4 line_col:3\]\n\s+0: \(b7\) r1 = 4$/m);
+        expect(xlated).toMatch(/^; r0 \+= 1 \[file:dir\/calls\.s line_num:22 line_col:3\]$/m);
+      } finally {
+        rmSync(pin, { recursive: true, force: true });
+      }
+    });
+
+    it('needs a section, takes names from options, and leaves out partial line info', () => {
+      const plain = asm('r0 = 0\nexit');
+      expect(() => objectFromAssembly(plain)).toThrow(/no program section: add a directive like '.section xdp'/);
+      const named = objectFromAssembly(plain, undefined, { section: 'socket', file: '/x/my-filter.s' });
+      expect(named.programs.map((p) => [p.name, p.section])).toEqual([['my_filter', 'socket']]);
+      // A function start without a line: the kernel would reject the line info, so none is written.
+      const partial = writeObject({ programs: [{ ...o.programs[0]!, lines: o.programs[0]!.lines!.map((l, slot) => (slot === 9 ? undefined : l)) }], maps: o.maps });
+      const sections = elfSections(partial);
+      expect(parseBtfExt(sections.get('.BTF.ext')!, parseBtf(sections.get('.BTF')!)).lineInfo.size).toBe(0);
+    });
   });
 
   it('refuses what an object cannot express, with clear errors', () => {

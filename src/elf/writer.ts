@@ -12,16 +12,19 @@
 //     functions (libbpf appends them to each program that calls them);
 //   - `license` (symbol `_license`), `.BTF` (int, the map structs, a FUNC/FUNC_PROTO per function,
 //     DATASECs `.maps` and `license`), `.BTF.ext` with func info for every function (the kernel
-//     wants it for callbacks; no line info), `.symtab`, `.strtab`, `.shstrtab`.
+//     wants it for callbacks) and line info when the programs come with source lines, `.symtab`,
+//     `.strtab`, `.shstrtab`.
 //
 // Limits, each a clear error (BpfError, code E_ELF_WRITE): map value loads (`map_value`, lddw src 2)
 // and the fd-array forms (src 5/6) have no ELF form for `.maps` maps (libbpf only makes map-value
 // loads from global data sections); global-data maps (origin rodata/data/bss) are not written;
 // jumps from one function into another cannot be split apart.
 
+import type { AssembledProgram } from '../asm/assembler.js';
 import { matchOp, readSlot } from '../isa/encoding.js';
 import { mapTypeId, type MapDef } from '../runtime/maps/def.js';
 import { BpfError, type Diagnostic } from '../util/diagnostics.js';
+import type { SourceLine } from './types.js';
 
 export interface ObjectToWrite {
   /**
@@ -30,7 +33,15 @@ export interface ObjectToWrite {
    * entry part stays in `section`, every called function goes to `.text` (a LOCAL FUNC symbol named
    * by `functions`, slot -> name, like ElfProgram.functions; default `<program>__<slot>`).
    */
-  programs: { name: string; section: string; bytes: Uint8Array; functions?: ReadonlyMap<number, string> }[];
+  programs: {
+    name: string; section: string; bytes: Uint8Array; functions?: ReadonlyMap<number, string>;
+    /**
+     * Source position per slot (like ElfProgram.lines): written as `.BTF.ext` line info, so the
+     * kernel's verifier log and bpftool show the source. Written only when every function's first
+     * instruction has one (the kernel requires that).
+     */
+    lines?: readonly (SourceLine | undefined)[];
+  }[];
   maps: MapDef[];
   /** Default 'GPL'. */
   license?: string;
@@ -78,6 +89,9 @@ interface OutSection {
   size: number;
   relocs: Reloc[];
   funcs: { name: string; offset: number; size: number }[];
+  lines: { offset: number; line: SourceLine }[];
+  /** Whether every function start in this section has a line. */
+  linesComplete: boolean;
 }
 
 type ErrorSink = (message: string, insn?: number) => void;
@@ -93,18 +107,22 @@ export function writeObject(o: ObjectToWrite): Uint8Array {
 
   // Program sections in first-use order (several programs may share one), then `.text`.
   const sections = new Map<string, OutSection>();
-  const text: OutSection = { bytes: [], size: 0, relocs: [], funcs: [] };
+  const text: OutSection = { bytes: [], size: 0, relocs: [], funcs: [], lines: [], linesComplete: true };
   for (const p of o.programs) {
     let sec = sections.get(p.section);
-    if (!sec) sections.set(p.section, (sec = { bytes: [], size: 0, relocs: [], funcs: [] }));
+    if (!sec) sections.set(p.section, (sec = { bytes: [], size: 0, relocs: [], funcs: [], lines: [], linesComplete: true }));
     placeProgram(p, o.maps.length, sec, text, err);
   }
   if (errors.length) throw new BpfError(errors);
 
   const license = new TextEncoder().encode((o.license ?? 'GPL') + '\0');
+  // Line info only when every function starts with a line: the kernel rejects partial line info.
+  const withLines = text.linesComplete && [...sections.values()].every((sec) => sec.linesComplete);
   const btf = buildBtf(o, license.length, [
-    { section: TEXT, funcs: text.funcs.map((f) => ({ name: f.name, offset: f.offset, global: false })) },
-    ...[...sections].map(([section, sec]) => ({ section, funcs: sec.funcs.map((f) => ({ name: f.name, offset: f.offset, global: true })) })),
+    { section: TEXT, funcs: text.funcs.map((f) => ({ name: f.name, offset: f.offset, global: false })), lines: withLines ? text.lines : [] },
+    ...[...sections].map(([section, sec]) => ({
+      section, funcs: sec.funcs.map((f) => ({ name: f.name, offset: f.offset, global: true })), lines: withLines ? sec.lines : [],
+    })),
   ]);
 
   interface Section { name: number; type: number; flags: number; data: Uint8Array; link: number; info: number; align: number; entsize: number }
@@ -211,6 +229,60 @@ export function writeObject(o: ObjectToWrite): Uint8Array {
     v.setBigUint64(h + 56, BigInt(s.entsize), true);
   });
   return file;
+}
+
+export interface AssemblyObjectOptions {
+  /** Program name when no label marks the first instruction (default: the file's base name, else `prog`). */
+  name?: string;
+  /** Section when the text has no `.section` directive; without either this is an error. */
+  section?: string;
+  /** Source file name for line info (default: the name given to the assembler, else `prog.s`). */
+  file?: string;
+  license?: string;
+}
+
+/**
+ * What `bpfbox asm FILE.s -o OUT.o` writes: the assembled program under its `.section` (or
+ * opts.section), named by the label on its first instruction, its labelled call targets as `.text`
+ * functions, its `.map` declarations as `.maps`, and each instruction's source line as line info.
+ * Pass the assembled source text to get line info. Throws BpfError (E_ELF_WRITE) without a section.
+ */
+export function objectFromAssembly(a: AssembledProgram, source?: string, opts: AssemblyObjectOptions = {}): ObjectToWrite {
+  const section = a.section ?? opts.section;
+  if (!section) {
+    throw new BpfError([{
+      code: 'E_ELF_WRITE',
+      message: "no program section: add a directive like '.section xdp' (or '.section socket', '.section kprobe/NAME') " +
+        'before the first instruction',
+    }]);
+  }
+  // Label names by slot; the first label of a slot wins, C identifiers preferred over `.L` labels.
+  const labelAt = new Map<number, string>();
+  for (const [name, slot] of a.labels) {
+    const known = labelAt.get(slot);
+    if (known === undefined || (!NAME.test(known) && NAME.test(name))) labelAt.set(slot, name);
+  }
+  const fileBase = opts.file?.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_]/g, '_');
+  const entryLabel = labelAt.get(0);
+  const name = entryLabel !== undefined && NAME.test(entryLabel) ? entryLabel
+    : opts.name ?? (fileBase && NAME.test(fileBase) ? fileBase : 'prog');
+  const program: ObjectToWrite['programs'][number] = { name, section, bytes: a.bytes, functions: labelAt };
+  if (source !== undefined) {
+    const text = source.split('\n');
+    const file = opts.file ?? 'prog.s';
+    const lines: (SourceLine | undefined)[] = [];
+    a.program.insns.forEach((_, i) => {
+      const line = a.lines[i];
+      if (line === undefined) return;
+      const raw = (text[line - 1] ?? '').replace(/\r$/, '');
+      const column = raw.length - raw.trimStart().length + 1;
+      lines[a.program.slotOf[i]!] = { file, line, column, text: raw.trim() };
+    });
+    program.lines = lines;
+  }
+  const o: ObjectToWrite = { programs: [program], maps: [...a.maps] };
+  if (opts.license !== undefined) o.license = opts.license;
+  return o;
 }
 
 function checkInput(o: ObjectToWrite, err: ErrorSink): void {
@@ -331,17 +403,38 @@ function placeProgram(p: ObjectToWrite['programs'][number], mapCount: number, se
   };
   patch(entry, 0, sec.relocs, false, sec.size);
   sec.funcs.push({ name: p.name, offset: sec.size, size: entry.length });
+  addLines(p.lines, 0, entryEnd, sec, sec.size, info);
   sec.bytes.push(entry);
   sec.size += entry.length;
   if (fnStarts.length === 0) return;
   patch(rest, entryEnd, text.relocs, true, text.size);
+  const used = new Set(text.funcs.map((f) => f.name));
   fnStarts.forEach((start, k) => {
     const end = fnStarts[k + 1] ?? slots;
-    const name = p.functions?.get(start) ?? `${p.name}__${start}`;
+    // Function names become BTF FUNC names, which the kernel wants to be unique C identifiers.
+    const given = p.functions?.get(start);
+    const name = given !== undefined && NAME.test(given) && !used.has(given) ? given : `${p.name}__${start}`;
+    used.add(name);
     text.funcs.push({ name, offset: text.size + (start - entryEnd) * INSN, size: (end - start) * INSN });
+    addLines(p.lines, start, end, text, text.size - entryEnd * INSN, info);
   });
   text.bytes.push(rest);
   text.size += rest.length;
+}
+
+/** Line records of slots [from, to) placed at `base + slot * 8`; notes a function start without one. */
+function addLines(lines: readonly (SourceLine | undefined)[] | undefined, from: number, to: number, sec: OutSection,
+  base: number, info: readonly (SlotInfo | undefined)[]): void {
+  if (!lines?.[from]) sec.linesComplete = false;
+  if (!lines) return;
+  let previous: SourceLine | undefined;
+  for (let slot = from; slot < to; slot++) {
+    const l = lines[slot];
+    // One record where the line changes, on whole instructions only (not an lddw's second half).
+    if (!l || !info[slot] || (previous && l.line === previous.line && l.file === previous.file && l.column === previous.column)) continue;
+    sec.lines.push({ offset: base + slot * INSN, line: l });
+    previous = l;
+  }
 }
 
 // ---- BTF for the written object --------------------------------------------------------------
@@ -359,6 +452,7 @@ const LINKAGE_STATIC = 0;
 const LINKAGE_GLOBAL = 1;
 const BTF_EXT_HEADER = 32;
 const FUNC_INFO_RECORD = 8;
+const LINE_INFO_RECORD = 16;
 const POINTER = 8;
 
 class BtfBuilder {
@@ -430,7 +524,11 @@ function mapStruct(b: BtfBuilder, m: MapDef): { id: number; size: number } {
 }
 
 /** A code section's functions, for BTF FUNC types and `.BTF.ext` func info. */
-interface CodeFunctions { section: string; funcs: { name: string; offset: number; global: boolean }[] }
+interface CodeFunctions {
+  section: string;
+  funcs: { name: string; offset: number; global: boolean }[];
+  lines: { offset: number; line: SourceLine }[];
+}
 
 function buildBtf(o: ObjectToWrite, licenseLength: number, code: readonly CodeFunctions[]): {
   bytes: Uint8Array; ext: Uint8Array; mapOffsets: number[]; mapSizes: number[]; mapsSize: number;
@@ -458,10 +556,8 @@ function buildBtf(o: ObjectToWrite, licenseLength: number, code: readonly CodeFu
   const voidPtr = b.add('', BTF_KIND_PTR, 0, 0);
   const proto = b.add('', BTF_KIND_FUNC_PROTO, 1, b.intId, [b.name('ctx'), voidPtr]);
   const funcInfo: number[] = [];
-  let funcSections = 0;
   for (const c of code) {
     if (!c.funcs.length) continue;
-    funcSections++;
     funcInfo.push(b.name(c.section), c.funcs.length);
     for (const f of [...c.funcs].sort((x, y) => x.offset - y.offset)) {
       funcInfo.push(f.offset, b.add(f.name, BTF_KIND_FUNC, f.global ? LINKAGE_GLOBAL : LINKAGE_STATIC, proto));
@@ -473,19 +569,37 @@ function buildBtf(o: ObjectToWrite, licenseLength: number, code: readonly CodeFu
   if (o.maps.length) b.add('.maps', BTF_KIND_DATASEC, o.maps.length, mapsSize, mapVars.flat());
   b.add('license', BTF_KIND_DATASEC, 1, licenseLength, [licenseVar, 0, licenseLength]);
 
-  // .BTF.ext: a 32-byte header, then the func info subsection (record size 8); no line info.
-  const ext = new Uint8Array(BTF_EXT_HEADER + (funcSections ? 4 + funcInfo.length * 4 : 0));
+  // Line info: per section, {insn byte offset, file, source text, line << 10 | column}.
+  const lineInfo: number[] = [];
+  for (const c of code) {
+    if (!c.lines.length) continue;
+    lineInfo.push(b.name(c.section), c.lines.length);
+    for (const { offset, line } of [...c.lines].sort((x, y) => x.offset - y.offset)) {
+      lineInfo.push(offset, b.name(line.file), b.name(line.text), ((line.line << 10) | Math.min(line.column, 0x3ff)) >>> 0);
+    }
+  }
+
+  // .BTF.ext: a 32-byte header, func info (record size 8), line info (record size 16); each
+  // subsection starts with its record size. CO-RE relocations: none.
+  const funcLen = funcInfo.length ? 4 + funcInfo.length * 4 : 0;
+  const lineLen = lineInfo.length ? 4 + lineInfo.length * 4 : 0;
+  const ext = new Uint8Array(BTF_EXT_HEADER + funcLen + lineLen);
   const v = new DataView(ext.buffer);
   v.setUint16(0, 0xeb9f, true);
   v.setUint8(2, 1);
   v.setUint32(4, BTF_EXT_HEADER, true);
-  if (funcSections) {
-    v.setUint32(8, 0, true);
-    v.setUint32(12, 4 + funcInfo.length * 4, true);
-    v.setUint32(BTF_EXT_HEADER, FUNC_INFO_RECORD, true);
-    funcInfo.forEach((w, i) => v.setUint32(BTF_EXT_HEADER + 4 + i * 4, w, true));
-  }
-  // line info (16, 20) and CO-RE relocations (24, 28): empty, at offset 0.
+  v.setUint32(8, 0, true);
+  v.setUint32(12, funcLen, true);
+  v.setUint32(16, funcLen, true);
+  v.setUint32(20, lineLen, true);
+  v.setUint32(24, funcLen + lineLen, true);
+  const words = (at: number, recordSize: number, list: number[]): void => {
+    if (!list.length) return;
+    v.setUint32(at, recordSize, true);
+    list.forEach((w, i) => v.setUint32(at + 4 + i * 4, w, true));
+  };
+  words(BTF_EXT_HEADER, FUNC_INFO_RECORD, funcInfo);
+  words(BTF_EXT_HEADER + funcLen, LINE_INFO_RECORD, lineInfo);
   return { bytes: b.bytes(), ext, mapOffsets, mapSizes, mapsSize };
 }
 
