@@ -8,7 +8,7 @@ import type { MapDef, MapType } from '../../runtime/maps/def.js';
 import type { ProgTypeName } from '../../runtime/progtypes.js';
 import { verify } from '../../verifier/index.js';
 import { type Fault, Vm, defaultHelpers } from '../../vm/index.js';
-import { type DriverOptions, type DriverResult, runDriver } from '../driver/run.js';
+import { type DriverOptions, type DriverResult, memoryOperand, runDriver } from '../driver/run.js';
 import { SimMaps } from '../driver/maps.js';
 
 export interface CompareOptions {
@@ -70,8 +70,30 @@ function faultJson(f: Fault | null): SandboxSide['fault'] {
   return f ? { pc: f.pc, code: f.code, kind: f.kind, message: f.message } : null;
 }
 
+/** One memory access of a sandboxed run (recorded on request). */
+export interface SandboxAccess {
+  readonly step: number;
+  readonly pc: number;
+  readonly kind: 'read' | 'write';
+  /** The region accessed (null: none, the access faulted) and the offset in it. */
+  readonly region: string | null;
+  readonly offset: number | null;
+  readonly size: number;
+}
+
+export interface SandboxRun {
+  r0: bigint;
+  insns: number;
+  fault: Fault | null;
+  maps: SimMaps;
+  /** Every load and store, when recordAccesses was set. */
+  accesses: SandboxAccess[];
+  /** Slots executed, in order, when recordAccesses was set. */
+  pcs: number[];
+}
+
 /** Runs the sandboxed side: the VM with the program type's context and the maps, no driver view. */
-export function runSandbox(program: Program, opts: CompareOptions): { r0: bigint; insns: number; fault: Fault | null; maps: SimMaps } {
+export function runSandbox(program: Program, opts: CompareOptions, run: { recordAccesses?: boolean } = {}): SandboxRun {
   const progType = opts.progType ?? 'raw';
   const ctx = new ProgramContext({ progType, ...(progType === 'raw' ? { mem: opts.mem } : { packet: opts.packet }) });
   const maps = new SimMaps(opts.maps ?? [], opts.mapValues ?? {});
@@ -85,8 +107,27 @@ export function runSandbox(program: Program, opts: CompareOptions): { r0: bigint
       maps.setupRegions(m);
     },
   });
+  const accesses: SandboxAccess[] = [];
+  const pcs: number[] = [];
+  if (run.recordAccesses) {
+    const stateOf = (m: Vm) => m.state;
+    while (stateOf(vm) === 'ready' || stateOf(vm) === 'paused') {
+      const pc = vm.pc;
+      const insn = vm.insnAt(pc);
+      const op = insn ? memoryOperand(insn) : null;
+      const before = vm.insns;
+      if (insn && op) {
+        const addr = BigInt.asUintN(64, vm.getReg(op.base) + BigInt(insn.off));
+        const r = vm.memory.regionAt(addr);
+        accesses.push({ step: before + 1, pc, kind: op.kind === 'read' ? 'read' : 'write', region: r?.name ?? null, offset: r ? Number(addr) - r.base : null, size: insn.op.size });
+      }
+      vm.step();
+      if (vm.insns === before) break;
+      pcs.push(pc);
+    }
+  }
   const res = vm.run();
-  return { r0: res.r0, insns: res.insns, fault: res.fault, maps };
+  return { r0: res.r0, insns: res.insns, fault: res.fault, maps, accesses, pcs };
 }
 
 /** Verifier verdict, sandboxed run (if accepted) and driver run of one program and input. */

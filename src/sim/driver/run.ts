@@ -273,7 +273,8 @@ function fieldsTouched(o: PlacedObject, off: number, size: number): FieldSpec[] 
 
 const DEFAULT_WORKLOADS = ['lsass.exe (authentication)', 'sqlservr.exe (database)', 'w3wp.exe (web server)', 'explorer.exe (desktop)'];
 
-function memoryOperand(insn: Insn): { base: number; kind: 'read' | 'write' | 'atomic' } | null {
+/** The base register and direction of a load/store/atomic (from the instruction's kind in src/isa), or null. */
+export function memoryOperand(insn: Insn): { base: number; kind: 'read' | 'write' | 'atomic' } | null {
   switch (insn.op.kind) {
     case 'ldx': case 'ldxs': return { base: insn.src, kind: 'read' };
     case 'st': case 'stx': return { base: insn.dst, kind: 'write' };
@@ -322,7 +323,8 @@ export function runDriver(program: Program | PreparedProgram, opts: DriverOption
       const sm = simMaps.byName(o.spec.map);
       if (sm) {
         const view = b.subarray(0, Math.min(b.length, sm.storage.length));
-        view.set(sm.storage.subarray(0, view.length));
+        // the map's initial value (if one was given) replaces what the object's fill wrote
+        if (opts.mapValues?.[sm.def.name] !== undefined || sm.def.initial !== undefined) view.set(sm.storage.subarray(0, view.length));
         sm.storage = view;
         sm.valueBase = o.address;
       }
@@ -460,7 +462,7 @@ export function runDriver(program: Program | PreparedProgram, opts: DriverOption
     return {
       kind, code: stop.code, name: stop.name, params: params.map((p) => hexShort(p)) as unknown as [string, string, string, string],
       module: moduleName, pc: at.pc, insnText: at.pc !== null ? insnText(insn) : null,
-      ip: at.pc !== null ? `${hex64(CODE_BASE + BigInt(at.pc) * 8n)} (${moduleName}+0x${(at.pc * 8).toString(16)})` : null,
+      ip: at.pc !== null ? `${hex64(CODE_BASE + BigInt(at.pc) * 8n)} (${moduleName.split(" ")[0]}+0x${(at.pc * 8).toString(16)})` : null,
       address: at.address !== null ? hex64(toKernel(at.address)) : null,
       addressClass: at.address !== null ? machine.describe(at.address) : null,
       access: at.access, registers: regText, reason, context, step: at.step,

@@ -1,0 +1,25 @@
+// Fleet-rollout simulation (issue 5 "The fleet", ../shared/design/cf291.md B.e).
+export * from './config.js';
+export { Rng } from './rng.js';
+export {
+  simulateFleet,
+  FLEET_STATES,
+  FLEET_STATE_INFO,
+  type FleetState,
+  type FleetMetrics,
+  type RingMetrics,
+  type FleetSeries,
+  type FleetResult,
+  type SimulateOptions,
+} from './simulate.js';
+export {
+  fleetChartSpec,
+  fleetChartData,
+  renderFleetChartSvg,
+  formatFleetTable,
+  formatMinutes,
+  type FleetChartInput,
+  type FleetChartOptions,
+  type FleetChartPoint,
+  type FleetTableInput,
+} from './report.js';
