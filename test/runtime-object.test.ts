@@ -9,6 +9,7 @@ import { assemble } from '../src/asm/index.js';
 import type { ElfProgram, SourceLine } from '../src/elf/types.js';
 import { decode } from '../src/isa/encoding.js';
 import type { MapDef } from '../src/runtime/maps/def.js';
+import { kernelAvailable, kernelTestRun } from '../src/oracle/index.js';
 import { ObjectRuntime } from '../src/runtime/object.js';
 
 function elfProgram(name: string, text: string, lines: Record<number, SourceLine> = {}): ElfProgram {
@@ -132,5 +133,34 @@ describe('ObjectRuntime', () => {
     const r = rt.run('dispatch', 'xdp', { maxInsns: 20 });
     expect(r.fault?.code).toBe('E_BUDGET');
     expect(r.insns).toBe(20);
+  });
+});
+
+// bpf_redirect_map on an empty device map: the fallback action in the low flag bits, XDP_ABORTED
+// for bad flags, XDP_REDIRECT when broadcasting. The kernel agrees where it can be asked.
+const REDIRECT_FLAGS = [0, 1, 2, 3, 8, 8 | 16 | 2, 4, 0x20];
+const redirectProgram = (flags: number): ElfProgram =>
+  elfProgram(`redirect_${flags}`, `r1 = map_fd(0) ll\nr2 = 1\nr3 = ${flags}\ncall 51\nexit`);
+const DEVMAP: MapDef = { name: 'tx_ports', type: 'devmap', keySize: 4, valueSize: 4, maxEntries: 4 };
+
+describe('bpf_redirect_map', () => {
+  it('falls back to the flags\' action when the key has no entry', () => {
+    const progs = REDIRECT_FLAGS.map(redirectProgram);
+    const rt = new ObjectRuntime({ programs: progs, maps: [DEVMAP] });
+    const r0s = progs.map((p) => Number(rt.run(p.name, 'xdp').r0));
+    // 0..3: the fallback; broadcast: redirect; bits outside the mask (4, 0x20): aborted
+    expect(r0s).toEqual([0, 1, 2, 3, 4, 4, 0, 0]);
+    expect(rt.run('redirect_8', 'xdp').redirectMap).toEqual({ map: 'tx_ports', key: 1 });
+  });
+
+  const avail = kernelAvailable();
+  it.skipIf(!avail.ok)('agrees with the kernel', () => {
+    const progs = REDIRECT_FLAGS.map(redirectProgram);
+    const rt = new ObjectRuntime({ programs: progs, maps: [DEVMAP] });
+    for (const p of progs) {
+      const k = kernelTestRun(p.bytes, { progType: 'xdp', maps: [{ type: 'devmap', keySize: 4, valueSize: 4, maxEntries: 4 }] });
+      expect(k.verdict.accepted, p.name).toBe(true);
+      expect(rt.run(p.name, 'xdp').r0Lo, p.name).toBe(k.run!.retval);
+    }
   });
 });

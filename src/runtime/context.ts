@@ -216,6 +216,8 @@ export class ProgramContext {
   readonly perfEvents: PerfEvent[] = [];
   /** bpf_redirect's target ifindex in the current run (the last call), or null. */
   redirectIfindex: number | null = null;
+  /** bpf_redirect_map's target in the current run (the last successful call), or null. */
+  redirectMap: { map: string; key: number } | null = null;
 
   constructor(opts: ContextOptions = {}) {
     const name = opts.progType ?? 'raw';
@@ -310,6 +312,7 @@ export class ProgramContext {
     this.printk.length = 0;
     this.perfEvents.length = 0;
     this.redirectIfindex = null;
+    this.redirectMap = null;
     if (this.type.name === 'raw') return;
     this.packetAddress = 0;
     if (this.xdp) {
@@ -450,6 +453,8 @@ export interface ProgRunResult extends RunResult {
   printk: string[];
   /** xdp: bpf_redirect's target ifindex (the last call), else null. */
   redirectIfindex: number | null;
+  /** xdp: bpf_redirect_map's target (ObjectRuntime runs only), else null. */
+  redirectMap?: { map: string; key: number } | null;
   /** bpf_perf_event_output records of the run. */
   perfEvents: PerfEvent[];
 }

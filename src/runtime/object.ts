@@ -14,6 +14,7 @@ import { Vm, type RunOptions, type TraceStep } from '../vm/index.js';
 import { type PreparedProgram, prepare } from '../vm/prepare.js';
 import { type ContextOptions, ProgramContext, type ProgRunResult, xdpActionName } from './context.js';
 import { HELPER_TAIL_CALL, type ProgArrayView, tailCallHelper } from './helperimpl/tailcall.js';
+import { HELPER_REDIRECT_MAP, redirectMap } from './helperimpl/xdp.js';
 import { FdArrayMap, MapSet, createMapRuntime } from './maps/index.js';
 import type { ProgTypeName } from './progtypes.js';
 
@@ -102,6 +103,13 @@ export class ObjectRuntime {
     };
     const extra = mapRt.helpers();
     extra.set(HELPER_TAIL_CALL, tailCallHelper(progArray, (n) => tailCalls.push(n)));
+    extra.set(HELPER_REDIRECT_MAP, (c) => {
+      const m = mapRt.mapOfHandle(c.arg(1));
+      if (!m) return c.fault('E_BAD_MAP', `bpf_redirect_map: r1 (${c.arg(1)}) is not a map`);
+      const r = redirectMap(m.def.type, (key) => m.lookup(key) !== null, c.argLo(2), c.argLo(3), c.argHi(3));
+      if (r.redirected) ctx.redirectMap = { map: m.def.name, key: c.argLo(2) };
+      c.setReturn(r.action);
+    });
     const helpers = ctx.helpers(extra);
 
     const runOpts: RunOptions = {
@@ -128,6 +136,7 @@ export class ObjectRuntime {
       action: progType === 'xdp' ? xdpActionName(res.r0) : null,
       printk: ctx.printk.slice(),
       redirectIfindex: ctx.redirectIfindex,
+      redirectMap: ctx.redirectMap,
       perfEvents: ctx.perfEvents.slice(),
       tailCalls,
       program: current,

@@ -154,3 +154,26 @@ export function xdpHelpers(buf: () => XdpBuffer, redirect: (ifindex: number) => 
     }],
   ]);
 }
+
+export const HELPER_REDIRECT_MAP = 51;
+const XDP_ACTION_MASK = 3; // XDP_ABORTED | XDP_DROP | XDP_PASS | XDP_TX
+const BPF_F_BROADCAST = 1 << 3;
+const BPF_F_EXCLUDE_INGRESS = 1 << 4;
+
+/**
+ * bpf_redirect_map(map, key, flags) for XDP, as __bpf_xdp_redirect_map: flags outside the action
+ * mask (and, for device maps, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS) give XDP_ABORTED; a key
+ * with no entry gives the action in the low flag bits (unless broadcasting); else XDP_REDIRECT.
+ * (bpfbox's device, CPU and socket maps hold no entries, so only the fallback and broadcast
+ * paths can be seen with them.)
+ */
+export function redirectMap(
+  mapType: string, has: (key: Uint8Array) => boolean, key: number, flagsLo: number, flagsHi: number,
+): { action: number; redirected: boolean } {
+  const devmap = mapType === 'devmap' || mapType === 'devmap_hash';
+  const allowed = XDP_ACTION_MASK | (devmap ? BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS : 0);
+  if (flagsHi !== 0 || (flagsLo & ~allowed) !== 0) return { action: XDP_ABORTED, redirected: false };
+  const k = Uint8Array.of(key & 0xff, (key >>> 8) & 0xff, (key >>> 16) & 0xff, key >>> 24);
+  if (!has(k) && (flagsLo & BPF_F_BROADCAST) === 0) return { action: flagsLo & XDP_ACTION_MASK, redirected: false };
+  return { action: XDP_REDIRECT, redirected: true };
+}
