@@ -87,7 +87,13 @@ export function u32Bytes(n: number): Uint8Array {
   return b;
 }
 
-function keyString(key: Uint8Array): string {
+/** A Map key for a map key: a number for keys up to 4 bytes (one map has one key size), else a string. */
+function keyString(key: Uint8Array): string | number {
+  if (key.length <= 4) {
+    let n = 0;
+    for (let i = key.length - 1; i >= 0; i--) n = n * 256 + key[i]!;
+    return n;
+  }
   let s = '';
   for (let i = 0; i < key.length; i++) s += String.fromCharCode(key[i]!);
   return s;
@@ -306,7 +312,7 @@ export class HashMap extends MapBase {
   private readonly lru: boolean;
   /** hash_of_maps: values are inner map indices. */
   private readonly ofMaps: boolean;
-  private readonly slotOf = new Map<string, number>();
+  private readonly slotOf = new Map<string | number, number>();
   private readonly keyOf: (Uint8Array | undefined)[] = [];
   /** Slots never used yet start at `fresh`; freed ones are reused last-freed first, like the kernel's freelist. */
   private fresh = 0;

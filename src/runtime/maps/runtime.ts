@@ -40,9 +40,11 @@ export interface MapRuntime {
   handleOf(index: number): bigint;
 }
 
+const handles: bigint[] = [];
+
 /** The handle of map i: an address in a window that is never mapped, so dereferencing it faults. */
 export function mapHandle(index: number): bigint {
-  return BigInt(HANDLE_BASE + index * HANDLE_STRIDE);
+  return (handles[index] ??= BigInt(HANDLE_BASE + index * HANDLE_STRIDE));
 }
 
 export function createMapRuntime(set: MapSet, opts: { cpu?: number } = {}): MapRuntime {
@@ -142,18 +144,30 @@ class Runtime implements MapRuntime {
 
   /** The map in r1, or null after faulting. */
   private mapArg(c: HelperContext, helper: string): MapBase | null {
-    const v = c.arg(1);
-    const m = this.mapOfHandle(v);
-    if (!m) {
-      c.fault('E_HELPER_MAP_ARG', `${helper}: r1 (0x${v.toString(16)}) is not a map; load one with \`r1 = map_fd(N) ll\``);
-      return null;
+    // Number arithmetic, no BigInt: helpers like map lookups run once per packet in loops.
+    const off = c.argLo(1) - HANDLE_BASE;
+    if (c.argHi(1) === 0 && off >= 0 && off < WINDOW_BYTES && off % HANDLE_STRIDE === 0) {
+      const m = this.set.maps[off / HANDLE_STRIDE];
+      if (m) return m as MapBase;
     }
-    return m as MapBase;
+    c.fault('E_HELPER_MAP_ARG', `${helper}: r1 (0x${c.arg(1).toString(16)}) is not a map; load one with \`r1 = map_fd(N) ll\``);
+    return null;
   }
 
-  /** `size` bytes at the address in register `reg`, or null after faulting. */
+  /**
+   * `size` bytes at the address in register `reg` (a view of the memory, not a copy: callers copy
+   * what they keep), or null after faulting.
+   */
   private readArg(c: HelperContext, helper: string, reg: number, size: number, what: string): Uint8Array | null {
     if (size === 0) return new Uint8Array(0);
+    if (c.argHi(reg) === 0) {
+      const lo = c.argLo(reg);
+      const region = c.memory.regionInWindow(lo >>> 24);
+      if (region && region.readable) {
+        const off = lo - region.base;
+        if (off + size <= region.size) return region.bytes.subarray(off, off + size);
+      }
+    }
     const r = c.memory.read(c.arg(reg), size);
     if (r instanceof Uint8Array) return r;
     c.fault('E_HELPER_MEMORY', `${helper}: cannot read the ${size}-byte ${what} r${reg} points to: ${r.message}`);
@@ -191,7 +205,8 @@ class Runtime implements MapRuntime {
     if (!key) return;
     const value = this.readArg(c, name, 3, m.def.valueSize, `value for map "${m.def.name}"`);
     if (!value) return;
-    c.setReturn(m.progUpdate(key, value, flagsArg(c, 4), this.cpuValue));
+    // A copy: the value may point into the very map storage the update rewrites.
+    c.setReturn(m.progUpdate(key, value.slice(), flagsArg(c, 4), this.cpuValue));
   }
 
   private deleteElem(c: HelperContext): void {

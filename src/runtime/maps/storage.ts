@@ -177,6 +177,8 @@ export class SlotStore {
   mapChunk(memory: Memory, k: number, writable: boolean): string | null {
     const bytes = this.ensure(k);
     if (!bytes) return `no free address window is left for map "${this.name}"`;
+    const there = memory.regionInWindow(this.windows[k]!);
+    if (there && there.bytes === bytes && there.writable === writable) return null; // the usual case
     return mapWindow(memory, this.windows[k]!, this.regionName(k), bytes, writable);
   }
 }
