@@ -259,6 +259,69 @@ describe('prog_array and map-in-map', () => {
   });
 });
 
+describe('hash_of_maps, inert maps and reset', () => {
+  it('hash_of_maps stores inner maps by index or name; a program reaches the inner map through it', () => {
+    const inner = def('hash', 4, 8, 4, { name: 'in1' });
+    const set = new MapSet([def('hash_of_maps', 8, 4, 4, { name: 'outer', inner }), inner, def('array', 4, 8, 4, { name: 'arr' })]);
+    expect(mapsFromJson(set, 'outer', [{ key: 5, value: 'in1' }]).ok).toBe(true);
+    const bad = mapsFromJson(set, 'outer', [{ key: 6, value: 'arr' }]);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors[0]!.message).toBe('map "outer" entry 0: the update failed with EINVAL: invalid value or flags for a hash_of_maps map');
+    expect(set.maps[0]!.update(u64(7), u32(9))).toBe(-EBADF);
+    expect(num(set.maps[0]!.lookup(u64(5)))).toBe(1);
+    set.maps[1]!.update(u32(3), u64(333));
+    const rt = createMapRuntime(set);
+    const prog = asm([
+      '*(u64 *)(r10 - 8) = 5', 'r2 = r10', 'r2 += -8', 'r1 = map_fd(0) ll', 'call 1', 'if r0 == 0 goto out',
+      '*(u32 *)(r10 - 12) = 3', 'r1 = r0', 'r2 = r10', 'r2 += -12', 'call 1', 'if r0 == 0 goto out',
+      'r0 = *(u64 *)(r0 + 0)', 'exit', 'out:', 'r0 = 1', 'exit',
+    ]);
+    const res = run(prog, { helpers: rt.helpers(), resolvePseudo: rt.resolvePseudo, setup: (vm) => rt.setup(vm) });
+    expect(res.fault).toBeNull();
+    expect(Number(res.r0)).toBe(333);
+    expect(mapsToJson(set).maps[0]!.entries).toEqual([{ key: '0500000000000000', keyInt: 5, value: 1, map: 'in1' }]);
+  });
+
+  it('a program gets nothing from an inert map and -EOPNOTSUPP from updating it', () => {
+    const set = new MapSet([def('perf_event_array', 4, 4, 4)]);
+    const rt = createMapRuntime(set);
+    const res = run(asm([
+      '*(u32 *)(r10 - 4) = 0', 'r1 = map_fd(0) ll', 'r2 = r10', 'r2 += -4', 'call 1', 'r6 = r0',
+      'r1 = map_fd(0) ll', 'r2 = r10', 'r2 += -4', 'r3 = r10', 'r3 += -4', 'r4 = 0', 'call 2', 'r0 += r6', 'exit',
+    ]), { helpers: rt.helpers(), resolvePseudo: rt.resolvePseudo, setup: (vm) => rt.setup(vm) });
+    expect(BigInt.asIntN(64, res.r0)).toBe(BigInt(-EOPNOTSUPP));
+    expect(mapsFromJson(set, 'perf_event_array', []).ok).toBe(false);
+  });
+
+  it('reset empties hashes, fd arrays, queues and ring buffers', () => {
+    const set = new MapSet([def('hash', 4, 4, 4), def('prog_array', 4, 4, 4), def('queue', 0, 4, 4), def('ringbuf', 0, 0, 4096)]);
+    set.maps[0]!.update(u32(1), u32(1));
+    set.maps[1]!.update(u32(1), u32(0));
+    set.maps[2]!.update(new Uint8Array(0), u32(1));
+    (set.maps[3] as RingBufMap).output(u32(1));
+    set.reset();
+    expect(set.maps.map((m) => m.entries().length)).toEqual([0, 0, 0, 0]);
+    const rb = set.maps[3] as RingBufMap;
+    expect([rb.producerPos, rb.consumerPos, rb.consume().length]).toEqual([0, 0, 0]);
+    expect(num(set.maps[1]!.nextKey(null))).toBe(0);
+    expect(set.maps[1]!.nextKey(u32(3))).toBeNull();
+  });
+
+  it('prints queues without keys and per-CPU values per CPU', () => {
+    const set = new MapSet([def('queue', 0, 2, 4, { name: 'q' }), def('percpu_array', 4, 4, 2, { name: 'p' })], { cpus: 2 });
+    set.maps[0]!.update(new Uint8Array(0), Uint8Array.of(1, 2));
+    set.maps[1]!.update(u32(1), u32(3), BPF_ANY, 1);
+    expect(formatMaps(set)).toBe([
+      'map 0 "q": queue, key 0 B, value 2 B, max_entries 4, 1 entry',
+      '  0102 (513)',
+      'map 1 "p": percpu_array, key 4 B, value 4 B, max_entries 2, 2 CPUs, 1 non-zero',
+      '  01000000 (1)  ->  cpu0 00000000 (0)  cpu1 03000000 (3)',
+      '  (1 zero entry not shown)',
+      '',
+    ].join('\n'));
+  });
+});
+
 // ---- ring buffer -------------------------------------------------------------------------------------------
 
 describe('ring buffer', () => {
