@@ -9,6 +9,9 @@ import { assemble, type Syntax } from '../asm/index.js';
 import { parseDataFile } from '../conformance/datafile.js';
 import { type Program, decode } from '../isa/encoding.js';
 import { type Diagnostic, type Result, fail, ok } from '../util/diagnostics.js';
+import { loadObject } from '../elf/loader.js';
+import type { ElfProgram, LoadedObject, SourceLine } from '../elf/types.js';
+import type { MapDef } from '../runtime/maps/def.js';
 
 export type InputKind = 'asm' | 'data' | 'bin' | 'hex' | 'elf';
 
@@ -27,10 +30,18 @@ export interface LoadedProgram {
   readonly syntax: Syntax | null;
   /** Label names by slot, from the source text (for traces and listings). */
   readonly labelAt: ReadonlyMap<number, string> | null;
+  /** Maps the program refers to (`.map` directives, or the ELF object's maps); empty when none. */
+  readonly maps: readonly MapDef[];
+  /** ELF input: the object and the chosen program (C lines per slot in `elf.program.lines`). */
+  readonly elf: { readonly object: LoadedObject; readonly program: ElfProgram } | null;
+  /** Program section: the ELF program's, or the assembly's `.section` directive; else null. */
+  readonly section: string | null;
 }
 
 export interface LoadOptions {
   syntax?: Syntax | 'auto';
+  /** ELF input: the program to take (function or section name); default the only one. */
+  program?: string;
 }
 
 const KIND_BY_EXT: Record<string, InputKind> = {
@@ -65,15 +76,15 @@ export function loadProgramFile(file: string, opts: LoadOptions = {}): Result<Lo
       message: `unknown file type '${extname(file) || '(none)'}': expected .s, .asm, .data, .bin, .hex or .o`,
     }]);
   }
-  if (kind === 'elf') {
-    return fail([{ code: 'E_ELF_UNSUPPORTED', file, message: 'ELF objects (.o) are not supported yet; assemble from .s, .bin or .hex' }]);
-  }
   return loadProgramBytes(content.value, kind, file, opts);
 }
 
 /** Loads a program from in-memory content of the given kind. */
 export function loadProgramBytes(content: Uint8Array, kind: InputKind, file: string, opts: LoadOptions = {}): Result<LoadedProgram> {
-  const base = { file, kind, mem: null, expectedResult: null, expectedError: null, lines: null, syntax: null, labelAt: null };
+  const base = {
+    file, kind, mem: null, expectedResult: null, expectedError: null, lines: null, syntax: null, labelAt: null, maps: [], elf: null,
+    section: null,
+  };
   const text = (): string => new TextDecoder().decode(content);
   switch (kind) {
     case 'bin':
@@ -99,9 +110,58 @@ export function loadProgramBytes(content: Uint8Array, kind: InputKind, file: str
       const r = fromAssembly(d.value.asm, file, { syntax: opts.syntax ?? 'mnemonic' }, base);
       return r.ok ? ok({ ...r.value, ...extra }) : r;
     }
-    case 'elf':
-      return fail([{ code: 'E_ELF_UNSUPPORTED', file, message: 'ELF objects (.o) are not supported yet' }]);
+    case 'elf': {
+      const o = loadObject(content, { file });
+      if (!o.ok) return o;
+      const p = selectProgram(o.value, opts.program, file);
+      if (!p.ok) return p;
+      const prog = p.value;
+      return ok({
+        ...base, program: prog.program, bytes: prog.bytes, maps: o.value.maps, elf: { object: o.value, program: prog }, section: prog.section,
+      });
+    }
   }
+}
+
+/** Reads and loads an ELF object file. */
+export function loadObjectFile(file: string): Result<LoadedObject> {
+  const content = readInput(file);
+  if (!content.ok) return content;
+  return loadObject(content.value, { file });
+}
+
+/**
+ * The program `name` names (a function name, a section name, or `section:function`), or the only
+ * program when no name is given. Errors list the programs there are.
+ */
+export function selectProgram(obj: LoadedObject, name: string | undefined, file?: string): Result<ElfProgram> {
+  const list = (): string => obj.programs.map((p) => (p.name === p.section ? p.name : `${p.name} (section ${p.section})`)).join(', ');
+  const where = file !== undefined ? { file } : {};
+  if (obj.programs.length === 0) {
+    return fail([{ code: 'E_ELF_NO_PROGRAMS', ...where, message: 'the object has no programs (no code sections other than subprograms)' }]);
+  }
+  if (name === undefined) {
+    if (obj.programs.length === 1) return ok(obj.programs[0]!);
+    return fail([{ code: 'E_ELF_PROGRAM_CHOICE', ...where, message: `the object has ${obj.programs.length} programs; pick one with --program NAME: ${list()}` }]);
+  }
+  const byName = obj.programs.filter((p) => p.name === name);
+  if (byName.length >= 1) return ok(byName[0]!);
+  const colon = name.lastIndexOf(':');
+  if (colon > 0) {
+    const hit = obj.programs.find((p) => p.section === name.slice(0, colon) && p.name === name.slice(colon + 1));
+    if (hit) return ok(hit);
+  }
+  const bySection = obj.programs.filter((p) => p.section === name);
+  if (bySection.length === 1) return ok(bySection[0]!);
+  if (bySection.length > 1) {
+    return fail([{ code: 'E_ELF_PROGRAM_CHOICE', ...where, message: `section '${name}' holds ${bySection.length} programs; name one: ${bySection.map((p) => p.name).join(', ')}` }]);
+  }
+  return fail([{ code: 'E_ELF_PROGRAM_CHOICE', ...where, message: `no program named '${name}'; the object has: ${list()}` }]);
+}
+
+/** The C source line of a slot of an ELF program, if known. */
+export function cLineAt(p: Pick<LoadedProgram, 'elf'>, slot: number): SourceLine | undefined {
+  return p.elf?.program.lines[slot];
 }
 
 function fromAssembly(
@@ -114,7 +174,7 @@ function fromAssembly(
   const labelAt = new Map<number, string>();
   for (const [name, slot] of a.value.labels) if (!labelAt.has(slot)) labelAt.set(slot, name);
   return withPlace(decode(bytes), file, (program) =>
-    ok({ ...base, program, bytes, lines: a.value.lines, syntax: a.value.syntax, labelAt }));
+    ok({ ...base, program, bytes, lines: a.value.lines, syntax: a.value.syntax, labelAt, maps: a.value.maps, section: a.value.section }));
 }
 
 function withPlace<T, U>(r: Result<T>, file: string, then: (v: T) => Result<U>): Result<U> {
@@ -148,6 +208,12 @@ export interface ProgramBytes {
   readonly bytes: Uint8Array;
   /** 1-based source line per instruction when the input was assembly text. */
   readonly lines: readonly number[] | null;
+  /** Maps declared by the input (`.map` directives, ELF maps). */
+  readonly maps: readonly MapDef[];
+  /** ELF input: the object and the chosen program. */
+  readonly elf: { readonly object: LoadedObject; readonly program: ElfProgram } | null;
+  /** Program section (ELF, or the assembly's `.section`), else null. */
+  readonly section?: string | null;
 }
 
 /**
@@ -167,26 +233,31 @@ export function loadProgramBytesOnly(file: string, opts: LoadOptions = {}): Resu
   const text = (): string => new TextDecoder().decode(content.value);
   switch (kind) {
     case 'bin':
-      return ok({ file, kind, bytes: new Uint8Array(content.value), lines: null });
+      return ok({ file, kind, bytes: new Uint8Array(content.value), lines: null, maps: [], elf: null });
     case 'hex': {
       const b = parseHexBytes(text(), file);
-      return b.ok ? ok({ file, kind, bytes: b.value, lines: null }) : b;
+      return b.ok ? ok({ file, kind, bytes: b.value, lines: null, maps: [], elf: null }) : b;
     }
     case 'asm': {
       const a = assemble(text(), { syntax: opts.syntax ?? 'auto', file });
-      return a.ok ? ok({ file, kind, bytes: a.value.bytes, lines: a.value.lines }) : a;
+      return a.ok ? ok({ file, kind, bytes: a.value.bytes, lines: a.value.lines, maps: a.value.maps, elf: null, section: a.value.section }) : a;
     }
     case 'data': {
       const d = parseDataFile(text(), file);
       if (!d.ok) return d;
-      if (d.value.raw) return ok({ file, kind, bytes: d.value.raw, lines: null });
+      if (d.value.raw) return ok({ file, kind, bytes: d.value.raw, lines: null, maps: [], elf: null });
       if (d.value.asm === null) {
         return fail([{ code: 'E_DATA_NO_PROGRAM', file, message: 'the .data file has no `-- asm` or `-- raw` section' }]);
       }
       const a = assemble(d.value.asm, { syntax: opts.syntax ?? 'mnemonic', file });
-      return a.ok ? ok({ file, kind, bytes: a.value.bytes, lines: null }) : a;
+      return a.ok ? ok({ file, kind, bytes: a.value.bytes, lines: null, maps: a.value.maps, elf: null }) : a;
     }
-    case 'elf':
-      return fail([{ code: 'E_ELF_UNSUPPORTED', file, message: 'ELF objects (.o) are not supported yet' }]);
+    case 'elf': {
+      const o = loadObject(content.value, { file });
+      if (!o.ok) return o;
+      const p = selectProgram(o.value, opts.program, file);
+      if (!p.ok) return p;
+      return ok({ file, kind, bytes: p.value.bytes, lines: null, maps: o.value.maps, elf: { object: o.value, program: p.value }, section: p.value.section });
+    }
   }
 }
