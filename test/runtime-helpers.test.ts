@@ -235,6 +235,24 @@ describe('trace_printk formatting', () => {
     expect(formatPrintk(enc('[%s] [%s]\0'), [100n, 5n], read)).toMatchObject({ text: '[hello] []' });
   });
 
+  it('trace_vprintk takes its arguments from memory: u64s, at most 12, data_len a multiple of 8', () => {
+    const vp = (dataLen: number) => `${stackBytes(enc('%d-%d\0'), 8)}\n*(u64 *)(r10 - 24) = 12\n*(u64 *)(r10 - 16) = 34\n` +
+      `r1 = r10\nr1 += -8\nr2 = 6\nr3 = r10\nr3 += -24\nr4 = ${dataLen}\ncall 177\nexit`;
+    const r = runText(vp(16), { progType: 'xdp' });
+    expect(r.r0).toBe(5n);
+    expect(r.printk).toEqual(['12-34']);
+    expect(runText(vp(12), { progType: 'xdp' }).r0).toBe(neg(22));
+    expect(runText(vp(8), { progType: 'xdp' }).r0).toBe(neg(22)); // two conversions, one argument
+  });
+
+  it('perf_event_output records the data with the CPU the flags choose', () => {
+    const text = (flags: string) => `*(u64 *)(r10 - 8) = 77\nr2 = 0\nr3 = ${flags} ll\nr4 = r10\nr4 += -8\nr5 = 8\ncall 25\nexit`;
+    const r = runText(text('0xffffffff'), { progType: 'xdp', cpu: 2 });
+    expect(r.r0).toBe(0n);
+    expect(r.perfEvents.map((e) => [e.cpu, hex(e.data)])).toEqual([[2, '4d00000000000000']]);
+    expect(runText(text('0x100000000000000'), { progType: 'xdp' }).r0).toBe(neg(22));
+  });
+
   it('collects lines per run and returns the length', () => {
     const text = `${stackBytes(enc('n=%d\n\0'), 8)}\nr1 = r10\nr1 += -8\nr2 = 6\nr3 = 7\ncall 6\nexit`;
     const r = runText(text, { progType: 'xdp' });
@@ -335,6 +353,15 @@ describe.skipIf(!avail.ok)('agreement with the kernel (BPF_PROG_TEST_RUN)', () =
         fromLen ? 'r1 = r10\nr1 += -64' : 'r1 = 0', `r2 = ${fromLen}`,
         toLen ? 'r3 = r10\nr3 += -32' : 'r3 = 0', `r4 = ${toLen}`, `r5 = ${seed} ll`, 'call 28', 'exit',
       ].join('\n');
+      compare(text, PACKET, false);
+    }
+  });
+
+  it('trace_vprintk: return values', () => {
+    for (const dataLen of [0, 8, 16, 12, 104]) {
+      const text = `${stackBytes(enc('%d-%d\0'), 8)}\n*(u64 *)(r10 - 120) = 12\n*(u64 *)(r10 - 112) = 34\n` +
+        Array.from({ length: 12 }, (_, i) => `*(u64 *)(r10 - ${104 - 8 * i}) = ${i}`).join('\n') +
+        `\nr1 = r10\nr1 += -8\nr2 = 6\nr3 = r10\nr3 += -120\nr4 = ${dataLen}\ncall 177\nexit`;
       compare(text, PACKET, false);
     }
   });

@@ -366,8 +366,10 @@ export class ProgramContext {
       for (const id of this.type.helpers) {
         const proto = HELPER_PROTOS.get(id);
         if (all.has(id) || !proto || extra?.has(id)) continue;
-        all.set(id, (ctx) => ctx.fault('E_HELPER_UNIMPLEMENTED',
-          `bpf_${proto.name} (helper ${id}) is allowed for ${this.type.name} programs but the interpreter does not implement it yet`));
+        const message = MAP_HELPERS.has(id)
+          ? `bpf_${proto.name} (helper ${id}) needs maps, which this run does not have: run the program with its object's maps (ObjectRuntime; bpfbox run FILE.o)`
+          : `bpf_${proto.name} (helper ${id}) is allowed for ${this.type.name} programs but the interpreter does not implement it yet`;
+        all.set(id, (ctx) => ctx.fault('E_HELPER_UNIMPLEMENTED', message));
       }
     }
     if (extra) for (const [id, fn] of extra) all.set(id, fn);
@@ -434,6 +436,9 @@ export class ProgramContext {
     return this.type.directPacketAccess && this.livePacket ? this.livePacket.slice() : null;
   }
 }
+
+/** Helpers that only work with maps (the map helpers, tail calls, redirect_map): ObjectRuntime adds them. */
+const MAP_HELPERS: ReadonlySet<number> = new Set([1, 2, 3, 12, 51, 87, 88, 89, 130, 131, 132, 133, 134]);
 
 export const HELPER_GET_PRANDOM_U32 = 7;
 export const HELPER_GET_SMP_PROCESSOR_ID = 8;
