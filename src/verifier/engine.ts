@@ -101,10 +101,17 @@ export class Engine {
   private idGen = 0;
   private constMapKey = -1n;
   private readonly idmap = new IdMap();
-  /** Stack slot liveness; null when the program has subprograms (then every slot is live). */
-  private readonly stackLive: StackLiveness | null;
+  /**
+   * Stack slot liveness. A read of a frame's slot is recorded at the instruction of that frame's
+   * function that is running (the callsite, when a callee reads its caller's stack), so the bits
+   * at an instruction always describe the frame of the function it belongs to.
+   */
+  private readonly stackLive: StackLiveness;
   private pending: Pending[] = [];
   private explored = new Map<string | number, Checkpoint[]>();
+  private readonly bucketSizes = new Map<number, number>();
+  /** bpf_loop calls that the kernel would inline (loop_inline_state), by pc. */
+  private readonly loopInline = new Map<number, { fit: boolean; subprog: number }>();
   private jmps = 0;
   private prevJmps = 0;
   private prevInsns = 0;
@@ -130,7 +137,7 @@ export class Engine {
       this.insnAt[o.prog.slotOf[i]!] = insn;
     });
     this.stats.stackDepth = o.cfg.subprogs.map(() => 0);
-    this.stackLive = o.cfg.subprogs.length === 1 ? new StackLiveness(o.cfg, o.prog.slotCount) : null;
+    this.stackLive = new StackLiveness(o.cfg, o.prog.slotCount);
   }
 
   // ---- log -------------------------------------------------------------------------------
@@ -282,6 +289,7 @@ export class Engine {
         const p = this.pending.pop();
         if (!p) {
           this.checkMaxStackDepth();
+          this.addLoopInlineStack();
           return;
         }
         this.cur = p.state;
@@ -321,6 +329,18 @@ export class Engine {
     walk(0, 0, 1, 0);
   }
 
+  /** optimize_bpf_loop: each function with an inlined bpf_loop gets 3 spill slots more stack. */
+  private addLoopInlineStack(): void {
+    const done = new Set<number>();
+    for (const [pc, st] of this.loopInline) {
+      const k = this.o.cfg.subprogOf[pc]!;
+      if (!st.fit || done.has(k)) continue;
+      done.add(k);
+      const depth = this.stats.stackDepth[k] ?? 0;
+      this.stats.stackDepth[k] = depth + 24 + (Math.ceil(depth / 8) * 8 - depth);
+    }
+  }
+
   private recordState(): void {
     let list = this.statesAt.get(this.pc);
     if (!list) this.statesAt.set(this.pc, (list = []));
@@ -354,6 +374,12 @@ export class Engine {
     return frames.map((f) => f.callsite).join(',') + '@' + pc;
   }
 
+  private bucketOf(pc: number): number {
+    const frames = this.cur.frames;
+    const callsite = frames[frames.length - 1]!.callsite;
+    return ((pc ^ callsite) >>> 0) % this.o.prog.slotCount;
+  }
+
   private isStateVisited(pc: number): boolean {
     const callsCallback = this.callsCallback(pc);
     const force = this.jmpHist > 40 || callsCallback;
@@ -361,10 +387,12 @@ export class Engine {
     const key = this.stateKey(pc);
     let list = this.explored.get(key);
     if (!list) this.explored.set(key, (list = []));
-    let cnt = 0;
+    // The kernel counts every state of the hash bucket it walks (explored_state: (insn ^
+    // callsite) % prog_len), which may hold states of other instructions of a callee.
+    const bucket = this.bucketOf(pc);
+    const cnt = this.bucketSizes.get(bucket) ?? 0;
     for (let li = 0; li < list.length; li++) {
       const sl = list[li]!;
-      cnt++;
       if (sl.branches > 0) {
         if (callsCallback) {
           // a callback-calling instruction: the callback visits converge when a state within an
@@ -388,6 +416,7 @@ export class Engine {
       if (sl.miss > sl.hit * n + n) {
         list.splice(li, 1);
         li--;
+        this.bucketSizes.set(bucket, (this.bucketSizes.get(bucket) ?? 1) - 1);
       }
     }
     if (cnt > this.stats.maxStatesPerInsn) this.stats.maxStatesPerInsn = cnt;
@@ -404,6 +433,7 @@ export class Engine {
     this.cur.parent = cp;
     this.jmpHist = 0;
     list.unshift(cp);
+    this.bucketSizes.set(bucket, (this.bucketSizes.get(bucket) ?? 0) + 1);
     return false;
   }
 
@@ -442,7 +472,8 @@ export class Engine {
         if (mode !== 'exact' && !(live & (1 << r))) continue;
         if (!this.regsafe(fo.regs[r]!, fc.regs[r]!, mode, (precise & (1 << r)) !== 0, idmap)) return false;
       }
-      if (!this.stacksafe(fo, fc, mode, idmap, this.pc)) return false;
+      const framePc = fi === cur.frames.length - 1 ? this.pc : cur.frames[fi + 1]!.callsite;
+      if (!this.stacksafe(fo, fc, mode, idmap, framePc)) return false;
     }
     return true;
   }
@@ -491,8 +522,10 @@ export class Engine {
   }
 
   /** Records a read of the stack bytes [lo, hi) (offsets from the frame pointer) at this pc. */
-  private noteStackRead(lo: number, hi: number): void {
-    if (this.stackLive) this.stackLive.addRead(this.pc, (-hi) >> 3, (-lo - 1) >> 3);
+  private noteStackRead(frameno: number, lo: number, hi: number): void {
+    const frames = this.cur.frames;
+    const at = frameno >= frames.length - 1 ? this.pc : frames[frameno + 1]!.callsite;
+    this.stackLive.addRead(at, (-hi) >> 3, (-lo - 1) >> 3);
   }
 
   private stacksafe(o: FuncState, c: FuncState, mode: Mode, idmap: IdMap, pc: number): boolean {
@@ -1111,7 +1144,7 @@ export class Engine {
     if (c === null) {
       const lo = Number(ptr.v.smin) + off;
       const hi = Number(ptr.v.smax) + off + size;
-      this.noteStackRead(lo, hi);
+      this.noteStackRead(ptr.frameno, lo, hi);
       for (let o = lo; o < hi; o++) {
         const b = -o - 1;
         const ty = st[b];
@@ -1122,7 +1155,7 @@ export class Engine {
       return;
     }
     const absOff = Number(BigInt.asIntN(64, c)) + off;
-    this.noteStackRead(absOff, absOff + size);
+    this.noteStackRead(ptr.frameno, absOff, absOff + size);
     const slot = -absOff - 1;
     const spi = slot >> 3;
     this.markStackScratched(spi);
@@ -1458,6 +1491,12 @@ export class Engine {
    * the call) or the iteration bound is reached (push_callback_call, set_loop_callback_state).
    */
   private loopCallback(subprog: number): void {
+    // update_loop_inline_state: a call whose flags are always 0 and whose callback is always the
+    // same is inlined after verification, which adds 24 bytes to its function's stack depth
+    const flagsZero = isNullScalar(this.reg(4));
+    if (flagsZero) addPreciseUse(this.o.cfg, this.o.prog, this.pc, 1 << 4);
+    const prev = this.loopInline.get(this.pc);
+    this.loopInline.set(this.pc, { fit: flagsZero && (!prev || (prev.fit && prev.subprog === subprog)), subprog });
     addPreciseUse(this.o.cfg, this.o.prog, this.pc, 1 << 1);
     const caller = this.frame;
     if (BigInt(caller.callbackDepth) < caller.regs[1]!.v.umax) {
@@ -1632,7 +1671,7 @@ export class Engine {
         if (c === null && !this.o.privileged) {
           this.fail('E_VERIFIER_STACK_BOUNDS', `R${regno} variable offset stack access prohibited for !root, var_off=${tnumStr(reg.v)}`);
         }
-        if (t === 'read') this.noteStackRead(min, max);
+        if (t === 'read') this.noteStackRead(reg.frameno, min, max);
         for (let o = min; o < max; o++) {
           const b = -o - 1;
           const spi = b >> 3;
@@ -1745,12 +1784,15 @@ export class Engine {
         Object.assign(rc, this.unknown());
       };
       for (let r = 0; r < 11; r++) widen(fo.regs[r]!, fc.regs[r]!, (precise & (1 << r)) !== 0);
+      // bpfbox has no per-slot precision marks: a spilled constant in the checkpoint counts as
+      // precise (the branches after the call were predicted from it, which marks it in the
+      // kernel); any other spilled scalar that changed is widened.
       const slots = Math.min(fo.allocated, fc.allocated) >> 3;
       for (let spi = 0; spi < slots; spi++) {
         if (fo.slotTypes[spi * 8 + 7] !== STACK_SPILL || fc.slotTypes[spi * 8 + 7] !== STACK_SPILL) continue;
         const ro = fo.spilled[spi];
         const rc = fc.spilled[spi];
-        if (ro && rc) widen(ro, rc, false);
+        if (ro && rc) widen(ro, rc, scalarConstValue(ro.v) !== null);
       }
     }
   }
