@@ -7,8 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assemble } from '../src/asm/index.js';
+import { assemble, disassemble, mapDirectives } from '../src/asm/index.js';
 import { btfMapDefinitions, parseBtf } from '../src/elf/btf.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { SHARED } from './helpers.js';
 import { loadObject } from '../src/elf/loader.js';
 import { parseBtfExt } from '../src/elf/btfext.js';
 import { objectFromAssembly, writeObject } from '../src/elf/writer.js';
@@ -146,6 +148,13 @@ describe('assembler .map and .section directives', () => {
     expect(e[5]!.message).toBe("unknown map 'nosuch': declared maps: d");
     expect(e[5]!.column).toBe(13);
     expect(e[6]!.message).toMatch(/map index 5 is out of range: 1 map is declared \(d\)/);
+  });
+
+  it('accepts an inner map declared further down, and rejects one that does not exist', () => {
+    const r = asm('.map out hash_of_maps key=4 value=4 entries=8 inner=tmpl\n.map tmpl hash key=8 value=8 entries=2\nr0 = 0\nexit');
+    expect(r.maps[0]!.inner).toBe(r.maps[1]);
+    const e = asmErrors('.map out hash_of_maps key=4 value=4 entries=8 inner=nothere\nr0 = 0\nexit');
+    expect(e.map((d) => [d.line, d.column, d.code, d.message])).toEqual([[1, 53, 'E_ASM_MAP', "'inner=nothere' names no other declared map"]]);
   });
 
   it('a name in an immediate that is not a map operand is still an error', () => {
@@ -436,5 +445,47 @@ add1:
       'E_ELF_WRITE: there are no programs to write',
       "E_ELF_WRITE: map 'm' is global data (rodata); writing global data sections is not supported",
     ]);
+  });
+});
+
+describe('disassembly with maps re-assembles into the same program and maps', () => {
+  const CORPUS = join(SHARED, 'corpus');
+  const objects = ['modern/xdp_parse_count.o', 'modern/socket_hash_count.o', 'samples/build/map_in_map.o',
+    'samples/cilium-examples/xdp_bpf_bpfel.o', 'samples/build/global_variable.o'];
+
+  it.skipIf(!existsSync(CORPUS))('for clang-built objects of the corpus', () => {
+    for (const rel of objects) {
+      const r = loadObject(readFileSync(join(CORPUS, rel)), { file: rel });
+      if (!r.ok) throw new Error(`${rel}: ${r.errors.map((e) => e.message).join('; ')}`);
+      for (const p of r.value.programs) {
+        const text = disassemble(p.program, { maps: r.value.maps, section: p.section });
+        expect(text.split('\n')[0], rel).toBe(`.section ${p.section}`);
+        const back = asm(text);
+        expect(hex(back.bytes), `${rel} ${p.name}`).toBe(hex(p.bytes));
+        expect(back.section).toBe(p.section);
+        // The declared maps come back in order with their shapes (names made into identifiers).
+        const shape = (m: { type: string; keySize: number; valueSize: number; maxEntries: number; flags?: number }) =>
+          [m.type, m.keySize, m.valueSize, m.maxEntries, m.flags ?? 0];
+        expect(back.maps.slice(0, r.value.maps.length).map(shape), rel).toEqual(r.value.maps.map(shape));
+      }
+    }
+  });
+
+  it('names maps as identifiers and declares anonymous inner maps after the others', () => {
+    const inner: MapDef = { name: 'outer.inner', type: 'array', keySize: 4, valueSize: 4, maxEntries: 1 };
+    const d = mapDirectives([
+      { name: '.rodata', type: 'array', keySize: 4, valueSize: 16, maxEntries: 1, origin: 'rodata' },
+      { name: 'outer', type: 'array_of_maps', keySize: 4, valueSize: 4, maxEntries: 2, inner },
+    ]);
+    expect(d.names).toEqual(['_rodata', 'outer']);
+    expect(d.lines).toEqual([
+      '.map _rodata array key=4 value=16 entries=1    ; global data (rodata): initial contents not shown',
+      '.map outer array_of_maps key=4 value=4 entries=2 inner=outer_inner',
+      '.map outer_inner array key=4 value=4 entries=1',
+    ]);
+    const text = disassemble(asm('r1 = map_value(0, 8) ll\nr2 = map_fd(1) ll\nexit').program, {
+      maps: [{ name: '.rodata', type: 'array', keySize: 4, valueSize: 16, maxEntries: 1 }, { name: 'm', type: 'hash', keySize: 4, valueSize: 4, maxEntries: 1 }],
+    });
+    expect(text).toContain('r1 = map_value(_rodata, 8) ll\nr2 = map_fd(m) ll\n');
   });
 });

@@ -95,6 +95,8 @@ class Assembly {
   readonly labels = new Map<string, number>();
   readonly pending: Pending[] = [];
   readonly maps: MapDef[] = [];
+  /** `inner=NAME` naming a map declared further down, resolved once every map is known. */
+  private readonly innerRefs: { map: number; name: string; line: number; column: number }[] = [];
   /** Section named by the latest `.section` directive, and the one in effect at the first instruction. */
   private currentSection: string | null = null;
   section: string | null = null;
@@ -191,7 +193,7 @@ class Assembly {
       return;
     }
     const values = new Map<string, number>();
-    let inner: MapDef | undefined;
+    let innerRef: { name: string; column: number } | undefined;
     let i = 3;
     while (i < toks.length) {
       const key = toks[i]!;
@@ -201,11 +203,11 @@ class Assembly {
       }
       const valueTok = toks[i + 2];
       if (key.text === 'inner') {
-        inner = this.maps.find((m) => m.name === valueTok?.text);
-        if (!inner) {
-          bad(`'inner=' must name a map declared earlier`, valueTok);
+        if (valueTok?.kind !== 'word' || !isLabelName(valueTok.text)) {
+          bad(`'inner=' needs the name of the inner map's declaration`, valueTok);
           return;
         }
+        innerRef = { name: valueTok.text, column: valueTok.start + 1 };
       } else if ((MAP_NUMBER_ATTRS as readonly string[]).includes(key.text)) {
         const n = valueTok?.kind === 'number' ? parseNumberText(valueTok.text) : undefined;
         if (n === undefined || n > BigInt(U32_MAX)) {
@@ -234,7 +236,7 @@ class Assembly {
     };
     const flags = values.get('flags');
     if (flags) def.flags = flags;
-    if (inner) def.inner = inner;
+    if (innerRef) this.innerRefs.push({ map: this.maps.length, line, ...innerRef });
     this.maps.push(def);
   }
 
@@ -348,6 +350,15 @@ class Assembly {
 
   /** Pass 2: resolves label operands and builds the program. */
   finish(): Result<AssembledProgram> {
+    for (const ref of this.innerRefs) {
+      const inner = this.maps.find((m) => m.name === ref.name);
+      const outer = this.maps[ref.map]!;
+      if (!inner || inner === outer) {
+        this.error('E_ASM_MAP', `'inner=${ref.name}' names no other declared map`, ref.line, ref.column, ref.name);
+      } else {
+        (outer as { inner?: MapDef }).inner = inner;
+      }
+    }
     const exitSlot = this.pending.find((p) => p.op.kind === 'exit')?.slot;
     const insns: Insn[] = [];
     for (const p of this.pending) {

@@ -2,6 +2,7 @@
 // naming jump and local-call targets with labels. The output re-assembles to identical bytes.
 
 import { type Insn, type Program, encode, layout } from '../isa/encoding.js';
+import type { MapDef } from '../runtime/maps/def.js';
 import { type RenderContext, type Syntax, canonicalTemplate, renderTemplate, targetKind } from './template.js';
 
 export interface DisassembleOptions {
@@ -13,6 +14,58 @@ export interface DisassembleOptions {
   readonly addresses?: boolean;
   /** Also print the raw bytes after the slot number (implies `addresses`). */
   readonly rawBytes?: boolean;
+  /**
+   * The program's maps: printed first as `.map` directives, and map operands by name
+   * (`map_fd(counts)`), so the text re-assembles with its maps.
+   */
+  readonly maps?: readonly MapDef[];
+  /** Printed first as a `.section` directive (the program section for `asm -o`). */
+  readonly section?: string;
+}
+
+
+/**
+ * `.map` directives declaring `maps` in order, and the name each map index is printed with (names
+ * that are not identifiers, like `.rodata`, are made into ones). A map-in-map's inner map names an
+ * equal declared map, or gets a `.map` line of its own after the others (which the assembler
+ * accepts as a forward reference; it adds a map at the end, after every index the program uses).
+ */
+export function mapDirectives(maps: readonly MapDef[]): { lines: string[]; names: string[] } {
+  const used = new Set<string>();
+  const unique = (raw: string): string => {
+    let base = raw.replace(/[^A-Za-z0-9_]/g, '_');
+    if (!/^[A-Za-z_]/.test(base)) base = `m_${base}`;
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
+    used.add(name);
+    return name;
+  };
+  const names = maps.map((m) => unique(m.name));
+  const lines: string[] = [];
+  const extra: string[] = [];
+  const line = (m: MapDef, name: string, inner?: string): string => {
+    let s = `.map ${name} ${m.type} key=${m.keySize} value=${m.valueSize} entries=${m.maxEntries}`;
+    if (m.flags) s += ` flags=${m.flags}`;
+    if (inner) s += ` inner=${inner}`;
+    if (m.origin && m.origin !== 'declared') s += `    ; global data (${m.origin}): initial contents not shown`;
+    return s;
+  };
+  const same = (a: MapDef, b: MapDef): boolean => a.type === b.type && a.keySize === b.keySize &&
+    a.valueSize === b.valueSize && a.maxEntries === b.maxEntries && (a.flags ?? 0) === (b.flags ?? 0) && !a.inner && !b.inner;
+  maps.forEach((m, i) => {
+    let inner: string | undefined;
+    if (m.inner) {
+      const k = maps.findIndex((o) => o === m.inner || same(o, m.inner!));
+      if (k >= 0) {
+        inner = names[k];
+      } else {
+        inner = unique(`${names[i]}_inner`);
+        extra.push(line(m.inner, inner));
+      }
+    }
+    lines.push(line(m, names[i]!, inner));
+  });
+  return { lines: [...lines, ...extra], names };
 }
 
 /** Where an instruction sits and how its targets are named (both optional). */
@@ -59,13 +112,17 @@ export function disassemble(program: Program | readonly Insn[], opts: Disassembl
   const addresses = opts.addresses === true || opts.rawBytes === true;
   const indent = labels.size > 0 && !addresses ? '    ' : '';
   const out: string[] = [];
+  if (opts.section !== undefined) out.push(`.section ${opts.section}`);
+  const declared = opts.maps?.length ? mapDirectives(opts.maps) : undefined;
+  if (declared) out.push(...declared.lines);
+  const mapName = declared ? (i: number): string | undefined => declared.names[i] : undefined;
   prog.insns.forEach((insn, n) => {
     const slot = prog.slotOf[n]!;
     const label = labels.get(slot);
     if (label !== undefined) out.push(`${label}:`);
     let prefix = indent;
     if (addresses) prefix = `${String(slot).padStart(6)}:\t${opts.rawBytes ? `${hexBytes(insn)}\t` : ''}`;
-    out.push(prefix + formatInsn(insn, syntax, { slot, labelAt }));
+    out.push(prefix + formatInsn(insn, syntax, mapName ? { slot, labelAt, mapName } : { slot, labelAt }));
   });
   const endLabel = labels.get(prog.slotCount);
   if (endLabel !== undefined) out.push(`${endLabel}:`);

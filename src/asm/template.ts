@@ -539,6 +539,8 @@ export interface RenderContext {
   readonly slot?: number;
   /** Label to print for a target slot, or undefined to print a relative offset. */
   readonly labelAt?: (slot: number) => string | undefined;
+  /** Name to print for map index N in `map_fd(N)` / `map_value(N, off)`, or undefined for the number. */
+  readonly mapName?: (index: number) => string | undefined;
 }
 
 function memoryText(syntax: Syntax, reg: number, off: number, bare: boolean): string {
@@ -569,7 +571,7 @@ export function renderTemplate(t: Template, insn: Insn, ctx: RenderContext = {})
       case 'rs': case 'ws': case 'Rs': case 'Ws':
         return reg(ph, insn.src);
       case 'imm':
-        return formatImm32(insn.imm);
+        return (t.mapOperand ? ctx.mapName?.(insn.imm) : undefined) ?? formatImm32(insn.imm);
       case 'imm2':
         return formatImm32(insn.imm2);
       case 'imm64':
