@@ -349,3 +349,81 @@ describe('malformed BTF', () => {
     expect(() => btfMapDefinitions(btf)).toThrow(/map 'm': field 'type' should be a pointer to an array/);
   });
 });
+
+describe('malformed BTF.ext', () => {
+  // A tiny BTF: [1] FUNC_PROTO void(), [2] FUNC 'f' -> 1. Strings: '', 'f', 'xdp', 'a.c', 'x = 1;'.
+  const strings = '\0f\0xdp\0a.c\0x = 1;\0';
+  const off = (s: string): number => strings.indexOf(`\0${s}\0`) + 1;
+  const btfBytes = (() => {
+    const words = [0, 13 << 24, 0, off('f'), 12 << 24, 1];
+    const str = new TextEncoder().encode(strings);
+    const out = new Uint8Array(24 + words.length * 4 + str.length);
+    const v = new DataView(out.buffer);
+    v.setUint16(0, 0xeb9f, true);
+    v.setUint8(2, 1);
+    v.setUint32(4, 24, true);
+    v.setUint32(12, words.length * 4, true);
+    v.setUint32(16, words.length * 4, true);
+    v.setUint32(20, str.length, true);
+    words.forEach((w, i) => v.setUint32(24 + i * 4, w, true));
+    out.set(str, 24 + words.length * 4);
+    return out;
+  })();
+  const btf = parseBtf(btfBytes);
+
+  /** Header (32 bytes) + func info [recSize, sec, count, (off, type)...] + line info [...]. */
+  function makeExt(func: number[], line: number[]): Uint8Array {
+    const out = new Uint8Array(32 + (func.length + line.length) * 4);
+    const v = new DataView(out.buffer);
+    v.setUint16(0, 0xeb9f, true);
+    v.setUint8(2, 1);
+    v.setUint32(4, 32, true);
+    v.setUint32(8, 0, true);
+    v.setUint32(12, func.length * 4, true);
+    v.setUint32(16, func.length * 4, true);
+    v.setUint32(20, line.length * 4, true);
+    v.setUint32(24, (func.length + line.length) * 4, true);
+    [...func, ...line].forEach((w, i) => v.setUint32(32 + i * 4, w >>> 0, true));
+    return out;
+  }
+  const goodFunc = [8, off('xdp'), 1, 0, 2];
+  const goodLine = [16, off('xdp'), 2, 0, off('a.c'), off('x = 1;'), (7 << 10) | 5, 16, off('a.c'), 0, (8 << 10) | 1];
+
+  it('reads a hand-made one', () => {
+    const ext = parseBtfExt(makeExt(goodFunc, goodLine), btf);
+    expect(ext.funcInfo.get('xdp')).toEqual([{ insnOff: 0, name: 'f', typeId: 2 }]);
+    expect(ext.lineInfo.get('xdp')).toEqual([
+      { insnOff: 0, file: 'a.c', line: 7, column: 5, text: 'x = 1;' },
+      { insnOff: 16, file: 'a.c', line: 8, column: 1, text: '' },
+    ]);
+    expect(ext.coreRelos).toBe(0);
+  });
+
+  const errorOf = (bytes: Uint8Array): BtfError => {
+    try {
+      parseBtfExt(bytes, btf);
+    } catch (e) {
+      if (e instanceof BtfError) return e;
+      throw e;
+    }
+    throw new Error('parseBtfExt accepted malformed input');
+  };
+
+  it('names what is wrong and where', () => {
+    const good = makeExt(goodFunc, goodLine);
+    const badMagic = good.slice();
+    badMagic[1] = 0;
+    expect(errorOf(badMagic).message).toMatch(/bad BTF.ext magic/);
+    expect(errorOf(good.subarray(0, 20)).message).toMatch(/shorter than its 24-byte header/);
+    expect(errorOf(good.subarray(0, good.length - 4))).toMatchObject({ offset: 16, message: expect.stringMatching(/line info \(44 bytes at 52\) runs past the end/) });
+    expect(errorOf(makeExt([8, off('xdp'), 1, 0, 1], goodLine)).message).toMatch(/func info in 'xdp': type 1 is not a function/);
+    expect(errorOf(makeExt([4, off('xdp'), 1, 0, 2], goodLine)).message).toMatch(/record size 4 is invalid/);
+    expect(errorOf(makeExt([8, off('xdp'), 5, 0, 2], goodLine)).message).toMatch(/5 records for 'xdp' run past the subsection/);
+    expect(errorOf(makeExt([8, 999, 1, 0, 2], goodLine)).message).toMatch(/string offset 999 is outside/);
+    const oddInsn = [...goodLine];
+    oddInsn[7] = 12;
+    const e = errorOf(makeExt(goodFunc, oddInsn));
+    expect(e.message).toMatch(/line info in 'xdp': instruction offset 12 is not a multiple of 8/);
+    expect(e.offset).toBe(32 + goodFunc.length * 4 + 7 * 4);
+  });
+});
