@@ -219,7 +219,7 @@ export function defaultFleetConfig(): FleetConfig {
     },
     host: { meanTriggerMin: 1.5, rebootCycleMin: 4, maxRebootsAfterRevert: REAL_MAX_REBOOTS_REPORTED },
     manual: {
-      techsPer1000Hosts: 0.9,
+      techsPer1000Hosts: 0.55,
       techStartAfterFirstCrashMin: 120,
       minutesPerHost: 20,
       bitlockerLookupMin: 10,
