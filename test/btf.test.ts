@@ -124,6 +124,10 @@ describe.skipIf(!HAVE_CORPUS)('BTF of the corpus objects', () => {
     const ring = btfMapDefinitions(btfOf('build/ringbuf_in_map.o').btf);
     expect(ring[0]!.def).toMatchObject({ type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: 256 * 1024 });
     expect(ring[1]!.def.inner).toMatchObject({ type: 'ringbuf', maxEntries: 256 * 1024 });
+    // cilium/ebpf's example names the event struct as the ring buffer's value: not a size the kernel takes.
+    const events = btfMapDefinitions(btfOf('cilium-examples/ringbuffer_bpf_bpfel.o').btf)[0]!;
+    expect(events.def).toMatchObject({ type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: 1 << 24 });
+    expect(events.ignoredFields).toEqual(['value']);
   });
 
   it('accepts pinning and map_flags (cilium) and says which fields it ignored', () => {

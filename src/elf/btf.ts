@@ -495,6 +495,14 @@ function toMapDef(btf: Btf, name: string, raw: RawMapFields, fail: (msg: string)
     if (type !== 'hash_of_maps') keySize ??= 4;
   }
   if ((type === 'array_of_maps' || type === 'hash_of_maps') && !raw.inner) fail("is a map-in-map without an inner map ('values')");
+  // Ring buffers have no key or value (the kernel refuses sizes); some loaders (cilium/ebpf) let a
+  // definition name the record type as `value` anyway: keep it out of the definition.
+  if (type === 'ringbuf' || type === 'user_ringbuf') {
+    if (keySize) raw.ignored.push('key');
+    if (valueSize) raw.ignored.push('value');
+    keySize = 0;
+    valueSize = 0;
+  }
   const def: { -readonly [K in keyof MapDef]: MapDef[K] } = {
     name,
     type: type!,
