@@ -23,3 +23,4 @@ export {
   type FleetChartPoint,
   type FleetTableInput,
 } from './report.js';
+export { fleetProgressBar, runFleetPresets, type FleetProgress, type FleetProgressOptions } from './progress.js';

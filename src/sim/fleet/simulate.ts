@@ -357,6 +357,14 @@ function runOnce(
     tot[ST.OFFLINE]! += fl.size[c]! - on;
   }
   const cohortsBySched: number[][] = cfg.fleet.schedules.map(() => []);
+  const schedPlan = cfg.fleet.schedules.map((_, si) => {
+    const plan = new Int16Array(horizon + 1);
+    for (let t = 0; t <= horizon; t++) {
+      const a = schedAction(cfg, si, t);
+      plan[t] = a.kind === 0 ? 0 : a.kind === 1 ? a.left : -a.left;
+    }
+    return plan;
+  });
   for (let c = 0; c < nC; c++) cohortsBySched[fl.sched[c]!]!.push(c);
 
   // pools (manual recovery)
@@ -525,18 +533,16 @@ function runOnce(
 
     // ---- schedules: unexposed hosts come online / go offline
     for (let s = 0; s < cohortsBySched.length; s++) {
-      const a = schedAction(cfg, s, t);
-      if (a.kind === 0) continue;
+      const a = schedPlan[s]![t]!; // 0: nothing, > 0: arrivals (minutes left), < 0: departures
+      if (a === 0) continue;
       const list = cohortsBySched[s]!;
+      const from = a > 0 ? S_OFF : S_OLD;
+      const to = a > 0 ? S_OLD : S_OFF;
+      const left = a > 0 ? a : -a;
       for (let i = 0; i < list.length; i++) {
         const c = list[i]!;
-        if (a.kind === 1) {
-          const n = st[c * NCS + S_OFF]!;
-          if (n > 0) move(c, S_OFF, S_OLD, Math.floor(n / a.left));
-        } else {
-          const n = st[c * NCS + S_OLD]!;
-          if (n > 0) move(c, S_OLD, S_OFF, Math.floor(n / a.left));
-        }
+        const k = Math.floor(st[c * NCS + from]! / left);
+        if (k > 0) move(c, from, to, k);
       }
     }
 

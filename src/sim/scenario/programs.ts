@@ -41,7 +41,7 @@ export function verifyInterpreter(name: 'v1' | 'v2'): VerifyResult {
   const cached = verdicts.get(name);
   if (cached) return cached;
   const b = loadInterpreter(name);
-  const v = verify(b.asm.program, { progType: 'socket_filter', maps: b.maps, logLevel: 1 });
+  const v = verify(b.asm.program, { progType: 'socket_filter', maps: b.maps, logLevel: name === 'v1' ? 1 : 0 });
   verdicts.set(name, v);
   return v;
 }
