@@ -3,6 +3,7 @@
 // kernel and in bpfbox; creation verdicts, every errno and every looked-up value must be equal.
 // SKIPPED (with the reason printed) when the kernel oracle is unavailable.
 
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
@@ -276,4 +277,72 @@ describe.skipIf(!avail.ok)('map helpers against the kernel (BPF_PROG_TEST_RUN)',
         .ringReserve(1, 4000, false).ringQuery(1, 3);
     });
   });
+});
+
+// ---- LRU eviction ------------------------------------------------------------------------------------
+
+/**
+ * Runs `fn` with this process pinned to CPU 0 (the kernel's LRU keeps per-CPU free lists, and
+ * bpfbox's host operations run on CPU 0); null when pinning is not possible.
+ */
+function onCpu0<T>(fn: () => T): T | null {
+  const before = spawnSync('taskset', ['-p', String(process.pid)], { encoding: 'utf8' });
+  const mask = /affinity mask: ([0-9a-f]+)/.exec(before.stdout ?? '')?.[1];
+  if (!mask || spawnSync('taskset', ['-a', '-p', '1', String(process.pid)]).status !== 0) return null;
+  try {
+    return fn();
+  } finally {
+    spawnSync('taskset', ['-a', '-p', mask, String(process.pid)]);
+  }
+}
+
+describe.skipIf(!avail.ok)('LRU eviction against the kernel', () => {
+  const cpus = possibleCpus();
+  for (const [max, keys, seed] of [[4, 12, 1], [16, 40, 2], [64, 200, 3], [300, 700, 4]] as const) {
+    it(`evicts the same elements as the kernel (lru_hash, max_entries ${max}, ${cpus} CPUs)`, () => {
+      const d = def('lru_hash', 4, 8, max);
+      const done = onCpu0(() => {
+        const fd = kernelCreate(d);
+        expect(fd).toBeGreaterThanOrEqual(0);
+        try {
+          const set = new MapSet([d], { cpus });
+          const m = set.maps[0]!;
+          let s = seed;
+          const rnd = (n: number): number => {
+            s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+            return (s >>> 8) % n;
+          };
+          const log: string[] = [];
+          for (let i = 0; i < 6 * keys; i++) {
+            const key = bytes(rnd(keys), 4);
+            const kind = rnd(10);
+            if (kind < 8) {
+              const flags = kind === 7 ? 1 : 0;
+              const value = bytes(i, 8);
+              const k = addon!.mapUpdate({ fd, key, value, flags });
+              const b = Math.abs(m.update(key, value, flags));
+              log.push(`update ${key[0]! + 256 * key[1]!} flags ${flags}: kernel ${k} bpfbox ${b}`);
+              expect(b, log.slice(-20).join('\n')).toBe(k);
+            } else {
+              // The kernel has no delete in the addon: deleting is modelled by what it would do,
+              // so only lookups here (a syscall lookup does not mark the element used).
+              const k = addon!.mapLookup({ fd, key, valueSize: 8 });
+              const b = m.lookup(key);
+              expect(b ? Array.from(b) : null, log.slice(-20).join('\n')).toEqual(k ? Array.from(k) : null);
+            }
+            if (i % (keys > 100 ? 29 : 7) === 0) {
+              const present = (get: (k: Uint8Array) => unknown): number[] =>
+                Array.from({ length: keys }, (_, j) => j).filter((j) => get(bytes(j, 4)) !== null);
+              expect(present((k) => m.lookup(k)), `after op ${i}\n` + log.slice(-20).join('\n'))
+                .toEqual(present((k) => addon!.mapLookup({ fd, key: k, valueSize: 8 })));
+            }
+          }
+        } finally {
+          addon!.close(fd);
+        }
+        return true;
+      });
+      if (done === null) console.warn('taskset could not pin the process to CPU 0: LRU eviction test SKIPPED');
+    });
+  }
 });

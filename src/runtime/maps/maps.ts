@@ -4,8 +4,6 @@
 //
 // Differences from the kernel, on purpose and documented in docs/runtime-maps.md:
 // - hash iteration (nextKey, entries) is in insertion order; the kernel's is by hash bucket;
-// - LRU maps are a strict LRU over the whole map; the kernel's LRU is approximate (per-CPU free
-//   lists, active/inactive lists with reference bits) and may evict before the map is full;
 // - an update of an existing plain-hash entry writes the value in place (the kernel swaps in a new
 //   element, so a program still holding the old value pointer would see the old value);
 // - a key or value of the wrong length from the host gives -EINVAL (the kernel reads exactly
@@ -16,7 +14,11 @@ import {
   BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, BPF_RB_AVAIL_DATA, BPF_RB_CONS_POS, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP,
   BPF_RB_PROD_POS, BPF_RB_RING_SIZE, E2BIG, EBADF, EEXIST, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, ENOTSUPP, EPERM,
 } from './errno.js';
+import { KernelLru } from './lru.js';
 import { IdList, SlotStore, WINDOW_BYTES, type WindowAllocator, newStorage } from './storage.js';
+
+/** The CPU host-side operations run on (it matters for the LRU's per-CPU lists). */
+export const HOST_CPU = 0;
 
 /** One map: the host-side API (tests, the CLI, the web page). */
 export interface BpfMap {
@@ -319,8 +321,8 @@ export class HashMap extends MapBase {
   private readonly freed: number[] = [];
   /** Iteration order (insertion order). */
   private readonly order: IdList;
-  /** LRU maps: least recently used first. */
-  private readonly recency: IdList;
+  /** LRU maps: the kernel's LRU lists (created on first use: they take 12 bytes per entry). */
+  private lruState: KernelLru | null = null;
 
   constructor(def: MapDef, index: number, env: MapEnv) {
     super(def, index, env);
@@ -331,7 +333,20 @@ export class HashMap extends MapBase {
     this.elemSize = roundUp8(def.valueSize);
     this.store = new SlotStore(def.name, this.elemSize * (this.isPerCpu ? env.cpus : 1), def.maxEntries, env.windows);
     this.order = new IdList(def.maxEntries);
-    this.recency = new IdList(def.maxEntries);
+  }
+
+  private get lruList(): KernelLru {
+    return (this.lruState ??= new KernelLru(this.def.maxEntries, this.env.cpus, (slot) => this.evictSlot(slot)));
+  }
+
+  /** The LRU evicts the element in `slot` (the kernel's del_from_htab). */
+  private evictSlot(slot: number): boolean {
+    const key = this.keyOf[slot];
+    if (!key) return false;
+    this.slotOf.delete(keyString(key));
+    this.keyOf[slot] = undefined;
+    this.order.remove(slot);
+    return true;
   }
 
   override get perCpu(): boolean {
@@ -348,7 +363,7 @@ export class HashMap extends MapBase {
     this.fresh = 0;
     this.freed.length = 0;
     this.order.clear();
-    this.recency.clear();
+    this.lruState?.reset();
     this.store.clear();
   }
 
@@ -358,22 +373,12 @@ export class HashMap extends MapBase {
     return -1;
   }
 
+  /** Frees the slot of a removed element (LRU maps: back to the LRU's lists). */
   private freeSlot(slot: number): void {
     this.keyOf[slot] = undefined;
     this.order.remove(slot);
-    this.recency.remove(slot);
-    this.freed.push(slot);
-  }
-
-  /** A free slot, evicting the least recently used entry of an LRU map when there is none. */
-  private allocSlot(): number {
-    const s = this.popFree();
-    if (s >= 0 || !this.lru) return s;
-    const victim = this.recency.head;
-    if (victim < 0) return -1;
-    this.slotOf.delete(keyString(this.keyOf[victim]!));
-    this.freeSlot(victim);
-    return this.freed.pop()!;
+    if (this.lru) this.lruList.pushFree(slot);
+    else this.freed.push(slot);
   }
 
   private writeValue(slot: number, value: Uint8Array, cpu: number | undefined, isNew: boolean, host: boolean): number {
@@ -410,7 +415,11 @@ export class HashMap extends MapBase {
     return innerCompatible(this.def, inner.def) ? 0 : -EINVAL;
   }
 
-  private doUpdate(key: Uint8Array, value: Uint8Array, flags: number, cpu: number | undefined, host: boolean): number {
+  /**
+   * `cpu`: whose per-CPU value to set (undefined: every CPU, host only); `lruCpu`: the CPU the
+   * operation runs on, whose LRU local lists it uses.
+   */
+  private doUpdate(key: Uint8Array, value: Uint8Array, flags: number, cpu: number | undefined, host: boolean, lruCpu: number): number {
     if (this.badKey(key)) return -EINVAL;
     const f = checkUpdateFlags(flags);
     if (f) return f;
@@ -419,45 +428,43 @@ export class HashMap extends MapBase {
     const ks = keyString(key);
     if (this.lru && (!this.isPerCpu || flags !== BPF_EXIST)) {
       // The kernel takes a free LRU node first (evicting if need be), then checks the flags.
-      const fresh = this.allocSlot();
+      const lru = this.lruList;
+      const fresh = lru.pop(lruCpu);
       if (fresh < 0) return -ENOMEM;
       const old = this.slotOf.get(ks);
       const err = old !== undefined && flags === BPF_NOEXIST ? -EEXIST : old === undefined && flags === BPF_EXIST ? -ENOENT : 0;
       if (err) {
-        this.freed.push(fresh);
+        lru.pushFree(fresh);
         return err;
       }
       if (old !== undefined && this.isPerCpu) {
         // lru_percpu_hash updates an existing element in place; the new node goes back.
-        this.freed.push(fresh);
-        this.recency.remove(old);
-        this.recency.pushBack(old);
+        lru.pushFree(fresh);
+        lru.setRef(old);
         return this.writeValue(old, value, cpu, false, host);
       }
       const w = this.writeValue(fresh, value, cpu, true, host);
       if (w) {
-        this.freed.push(fresh);
+        lru.pushFree(fresh);
         return w;
       }
       this.keyOf[fresh] = key.slice();
       this.slotOf.set(ks, fresh);
       if (old !== undefined) {
+        // The new element replaces the old one (marked referenced, as the kernel does).
         this.order.insertAfter(old, fresh);
         this.freeSlot(old);
+        lru.setRef(fresh);
       } else {
         this.order.pushBack(fresh);
       }
-      this.recency.pushBack(fresh);
       return 0;
     }
     const old = this.slotOf.get(ks);
     if (old !== undefined && flags === BPF_NOEXIST) return -EEXIST;
     if (old === undefined && flags === BPF_EXIST) return -ENOENT;
     if (old !== undefined) {
-      if (this.lru) {
-        this.recency.remove(old);
-        this.recency.pushBack(old);
-      }
+      if (this.lru) this.lruList.setRef(old);
       return this.writeValue(old, value, cpu, false, host);
     }
     const slot = this.popFree();
@@ -470,12 +477,12 @@ export class HashMap extends MapBase {
     this.keyOf[slot] = key.slice();
     this.slotOf.set(ks, slot);
     this.order.pushBack(slot);
-    if (this.lru) this.recency.pushBack(slot);
     return 0;
   }
 
+  /** Host updates run on CPU 0 (whose LRU local lists they use). */
   update(key: Uint8Array, value: Uint8Array, flags = 0, cpu?: number): number {
-    return this.doUpdate(key, value, flags, cpu, true);
+    return this.doUpdate(key, value, flags, cpu, true, HOST_CPU);
   }
 
   delete(key: Uint8Array): number {
@@ -528,22 +535,17 @@ export class HashMap extends MapBase {
     return out;
   }
 
-  /** LRU maps: keys from least to most recently used (for tests and teaching). */
+  /** LRU maps: keys in the order the LRU would evict them (for tests and teaching). */
   recencyOrder(): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    for (let s = this.recency.head; s >= 0; s = this.recency.after(s)) out.push(this.keyOf[s]!.slice());
-    return out;
+    return (this.lruState?.order() ?? []).filter((s) => this.keyOf[s]).map((s) => this.keyOf[s]!.slice());
   }
 
   override progLookup(key: Uint8Array, cpu: number): ProgValue | null {
     const slot = this.slotOf.get(keyString(key));
     if (slot === undefined) return null;
-    if (this.lru) {
-      // A program's lookup marks the element used (the kernel sets its reference bit; the
-      // syscall lookup does not).
-      this.recency.remove(slot);
-      this.recency.pushBack(slot);
-    }
+    // A program's lookup marks the element used (the kernel sets its reference bit; the syscall
+    // lookup does not).
+    if (this.lru) this.lruList.setRef(slot);
     if (this.ofMaps) return { kind: 'map', map: u32le(this.store.read(slot, 0, 4)) };
     return { kind: 'slot', store: this.store, slot, offset: this.isPerCpu ? cpu * this.elemSize : 0 };
   }
@@ -551,7 +553,7 @@ export class HashMap extends MapBase {
   override progUpdate(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number {
     if (readOnlyForPrograms(this.def)) return -EPERM;
     if (this.ofMaps) return -EINVAL; // programs cannot store maps (the verifier refuses it)
-    return this.doUpdate(key, value, flags, cpu, false);
+    return this.doUpdate(key, value, flags, cpu, false, cpu);
   }
 
   override progDelete(key: Uint8Array): number {
