@@ -379,9 +379,8 @@ function buildParser(args: string[]): Argv {
         const typeR = programTypeFor(loaded ?? { elf: null }, argv.type);
         if (!typeR.ok) badInput(typeR.errors.map((e) => ({ file: argv.file, ...e })));
         const type = typeR.value;
-        if (!withMaps && ((argv.map ?? []).length > 0 || argv['dump-maps'])) {
-          badInput([{ code: 'E_USAGE', message: '--map and --dump-maps are for programs with maps (ELF objects, or assembly with .map directives)' }]);
-        }
+        // --map / --dump-maps on a program without maps: run it the same way (the dump says `no maps`).
+        if (!withMaps && ((argv.map ?? []).length > 0 || argv['dump-maps'])) withMaps = loaded ?? loadOrExit(argv.file, argv.syntax);
         const givenPacket = argv['packet-hex'] !== undefined || argv.packet !== undefined;
         const packetTypes = type === 'xdp' || type === 'socket_filter';
         if (!packetTypes && givenPacket) {
