@@ -196,6 +196,19 @@ describe('LRU hash map', () => {
     expect(m.lookup(u32(3))).toBeNull();
   });
 
+  it('evicts target_free = max_entries / CPUs / 2 elements at once, as the kernel does', () => {
+    // 16 entries, 2 CPUs: target_free 4. Filling takes the 16 free nodes; the 17th insert finds
+    // none and evicts the 4 oldest (measured on Linux 6.18 the same way).
+    const { m } = one(def('lru_hash', 4, 4, 16), 2);
+    for (let k = 0; k < 16; k++) expect(m.update(u32(k), u32(k))).toBe(0);
+    expect(m.entries()).toHaveLength(16);
+    expect(m.update(u32(100), u32(1))).toBe(0);
+    expect(m.entries().map((e) => num(e.key))).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 100]);
+    // The next three inserts use the freed nodes without evicting.
+    for (const k of [101, 102, 103]) m.update(u32(k), u32(k));
+    expect(m.entries()).toHaveLength(16);
+  });
+
   it('takes a node before checking the flags, as the kernel does', () => {
     const { m } = one(def('lru_hash', 4, 4, 2));
     m.update(u32(1), u32(1));
