@@ -225,7 +225,8 @@ class ProgBuilder {
 }
 
 describe.skipIf(!avail.ok)('map helpers against the kernel (BPF_PROG_TEST_RUN)', () => {
-  function compare(maps: MapDef[], build: (b: ProgBuilder) => void): void {
+  /** `readBack`: also compare these keys (u32 numbers) of map `map` (1-based: after `results`) after the run. */
+  function compare(maps: MapDef[], build: (b: ProgBuilder) => void, readBack?: { map: number; keys: number[] }): void {
     const b = new ProgBuilder();
     build(b);
     const results = def('array', 4, 8, b.count);
@@ -238,6 +239,7 @@ describe.skipIf(!avail.ok)('map helpers against the kernel (BPF_PROG_TEST_RUN)',
       maps: defs.map((d, i) => ({
         type: mapTypeId(d), keySize: d.keySize, valueSize: d.valueSize, maxEntries: d.maxEntries, flags: d.flags ?? 0,
         ...(i === 0 ? { readBack: keys } : {}),
+        ...(readBack && i === readBack.map ? { readBack: readBack.keys.map((n) => bytes(n, d.keySize)) } : {}),
       })),
     });
     expect(k.verdict.accepted, k.verdict.log).toBe(true);
@@ -247,10 +249,55 @@ describe.skipIf(!avail.ok)('map helpers against the kernel (BPF_PROG_TEST_RUN)',
     const res = run(asm.value.program, { helpers: rt.helpers(), resolvePseudo: rt.resolvePseudo, setup: (vm) => rt.setup(vm) });
     expect(res.fault).toBeNull();
     const signed = (v: Uint8Array | null): string => (v ? new DataView(v.buffer, v.byteOffset).getBigInt64(0, true).toString() : 'none');
-    const kernel = k.maps.map((m) => signed(m.value));
+    const kernel = k.maps.filter((m) => m.map === 0).map((m) => signed(m.value));
     const ours = keys.map((key) => signed(set.maps[0]!.lookup(key)));
     expect(ours).toEqual(kernel);
+    if (readBack) {
+      const m = set.maps[readBack.map]!;
+      const stride = (m.def.valueSize + 7) & ~7;
+      const hexOf = (v: Uint8Array | null): string => (v ? Array.from(v, (x) => x.toString(16).padStart(2, '0')).join('') : 'none');
+      const oursBack = readBack.keys.map((n) => {
+        const key = bytes(n, m.def.keySize);
+        const all = m.lookupPerCpu(key);
+        if (!all) return `${n}: ${hexOf(m.lookup(key))}`;
+        const flat = new Uint8Array(stride * all.length);
+        all.forEach((v, c) => flat.set(v, c * stride));
+        return `${n}: ${hexOf(flat)}`;
+      });
+      const kernelBack = k.maps.filter((x) => x.map === readBack.map).map((x, j) => `${readBack.keys[j]}: ${hexOf(x.value)}`);
+      expect(oursBack).toEqual(kernelBack);
+    }
   }
+
+  it('per-CPU maps: a program on CPU 0 changes only CPU 0\'s values (pinned to CPU 0)', () => {
+    const done = onCpu0(() => {
+      compare([def('percpu_array', 4, 8, 4), def('percpu_hash', 4, 8, 3)], (b) => {
+        b.update(1, 1, 5, 0).update(1, 2, 6, 2).update(1, 4, 1, 0).lookup(1, 1).lookup(1, 3)
+          .update(2, 1, 7, 0).update(2, 2, 8, 1).update(2, 3, 9, 0).update(2, 4, 9, 0).update(2, 1, 3, 1)
+          .delete(2, 2).lookup(2, 1).lookup(2, 2);
+      }, { map: 1, keys: [0, 1, 2, 3] });
+      compare([def('percpu_hash', 4, 8, 3)], (b) => {
+        b.update(1, 1, 7, 0).update(1, 2, 8, 1).update(1, 1, 3, 2);
+      }, { map: 1, keys: [1, 2, 3] });
+      return true;
+    });
+    if (done === null) console.warn('taskset could not pin the process to CPU 0: per-CPU program test SKIPPED');
+  });
+
+  it('LRU maps updated from a program, with lookups marking elements used, keep the same keys (pinned to CPU 0)', () => {
+    const keys = Array.from({ length: 24 }, (_, i) => i);
+    const done = onCpu0(() => {
+      compare([def('lru_hash', 4, 8, 8)], (b) => {
+        for (let k = 0; k < 24; k++) {
+          b.update(1, k, k + 100, 0);
+          if (k % 3 === 2) b.lookup(1, k - 2);
+          if (k % 5 === 4) b.update(1, k - 1, 1, 2);
+        }
+      }, { map: 1, keys });
+      return true;
+    });
+    if (done === null) console.warn('taskset could not pin the process to CPU 0: LRU program test SKIPPED');
+  });
 
   it('hash and array updates, deletes and lookups return the same errno and values', () => {
     compare([def('hash', 4, 8, 2), def('array', 4, 8, 4), def('lru_hash', 4, 8, 32)], (b) => {
