@@ -3,7 +3,10 @@
 import { parseHTML } from 'linkedom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  FLEET_FACTS,
   FLEET_PRESETS,
+  fleetProgressBar,
+  runFleetPresets,
   FLEET_STATES,
   type FleetConfig,
   type FleetResult,
@@ -365,5 +368,36 @@ describe('output: table and chart', () => {
     expect(lineGroup).not.toBeNull();
     expect(lineGroup!.querySelectorAll('path').length).toBe(results.length);
     for (const p of PRESET_NAMES) expect(svg).toContain(`>${p}<`);
+  });
+});
+
+describe('sources and helpers', () => {
+  it('every real-world number names a source key of the design (B.f item 10)', () => {
+    const keys = ['PIR', 'RCA', 'TECH', 'MS-0720', 'MS-0727', 'MS-WRI', 'AZ', 'REC', 'BC50', 'START', 'KV', 'SF', 'HN', 'CVE'];
+    expect(FLEET_FACTS.length).toBeGreaterThan(5);
+    for (const f of FLEET_FACTS) expect(keys).toContain(f.source);
+    const values = FLEET_FACTS.map((f) => f.value);
+    expect(values).toContain(78);
+    expect(values).toContain(8_500_000);
+    expect(values).toContain(15);
+  });
+
+  it('the progress bar stays silent off a TTY and with --json', () => {
+    const fake = { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream;
+    expect(fleetProgressBar({ stream: fake }).enabled).toBe(false);
+    const tty = { isTTY: true, write: () => true, columns: 80, cursorTo: () => true, clearLine: () => true, moveCursor: () => true } as unknown as NodeJS.WriteStream;
+    expect(fleetProgressBar({ stream: tty, json: true }).enabled).toBe(false);
+    const bar = fleetProgressBar({ stream: tty });
+    expect(bar.enabled).toBe(true);
+    bar.onProgress(0.5);
+    bar.stop();
+  });
+
+  it('runFleetPresets labels each run and spreads progress over all of them', () => {
+    const seen: number[] = [];
+    const rs = runFleetPresets(['S1', 'S3'], { hosts: 5000, horizonMin: 300, goodRunHorizonMin: 200 }, { onProgress: (f) => seen.push(f) });
+    expect(rs.map((r) => r.label)).toEqual(['S1', 'S3']);
+    expect(Math.max(...seen)).toBe(1);
+    expect(seen.some((f) => f > 0.4 && f < 0.6)).toBe(true);
   });
 });

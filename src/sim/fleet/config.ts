@@ -15,6 +15,34 @@ export const REAL_MAX_REBOOTS_REPORTED = 15;
 /** >97 % of Windows sensors back online by 25 July 2024 (REC). */
 export const REAL_RECOVERED_BY_JUL25 = 0.97;
 
+/** Source keys of the design's Sources table (../shared/design/cf291.md). */
+export type SourceKey = 'PIR' | 'RCA' | 'TECH' | 'MS-0720' | 'MS-0727' | 'MS-WRI' | 'AZ' | 'REC' | 'BC50' | 'START' | 'KV' | 'SF' | 'HN' | 'CVE';
+
+export interface FleetFact {
+  /** what the number is, as it may be shown to students */
+  what: string;
+  value: number | string;
+  source: SourceKey;
+  /** where it enters the model */
+  usedAs: string;
+  secondary?: boolean;
+}
+
+/**
+ * Every real-world number the fleet model uses, with its source (design B.f item 10). Anything not
+ * listed here is a model parameter or a model output, not a fact.
+ */
+export const FLEET_FACTS: readonly FleetFact[] = [
+  { what: 'bad Channel File 291 released', value: INCIDENT_T0_UTC, source: 'PIR', usedAs: 't0 of the incident clock' },
+  { what: 'content reverted at 05:27 UTC: minutes after release', value: REAL_EXPOSURE_WINDOW_MIN, source: 'PIR', usedAs: 'S1/S3 revertAtMin; monitor.humanRevertAfterMin' },
+  { what: 'affected devices (Microsoft estimate)', value: REAL_AFFECTED_DEVICES, source: 'MS-0720', usedAs: 'default fleet size (hosts)' },
+  { what: 'only Windows hosts with sensor 7.11 or later, online in the window, were affected; Mac and Linux were not', value: '7.11', source: 'PIR', usedAs: 'eligibility' },
+  { what: 'reboots reported to help, up to', value: REAL_MAX_REBOOTS_REPORTED, source: 'AZ', usedAs: 'host.maxRebootsAfterRevert' },
+  { what: 'Windows sensors back online by 25 July', value: '>97 %', source: 'REC', usedAs: 'calibration of manual.techsPer1000Hosts' },
+  { what: 'manual fix: safe mode or WinRE, delete C-00000291*.sys, reboot', value: 'C-00000291*.sys', source: 'TECH', usedAs: 'manual recovery queue' },
+  { what: 'pinning the sensor to N-1 did not hold back content', value: 'N-1', source: 'SF', usedAs: 'pinSensorNMinus1Share has no effect', secondary: true },
+];
+
 export type HostMode = 'driver' | 'ebpf-E1' | 'ebpf-E2';
 export const HOST_MODES: readonly HostMode[] = ['driver', 'ebpf-E1', 'ebpf-E2'];
 
