@@ -123,6 +123,18 @@ describe('ObjectRuntime', () => {
     expect([...seen]).toEqual(['dispatch', 'drop']);
   });
 
+  it('steps a run instruction by instruction through a tail call', () => {
+    const rt = runtime();
+    rt.maps.get('jmp_table')!.update(u32(1), u32(1));
+    const r = rt.start('dispatch', 'xdp');
+    let steps = 0;
+    while (r.vm.step() === 'paused') steps++;
+    const res = r.result();
+    expect(res.action).toBe('XDP_DROP');
+    expect(res.printk).toEqual(['drop 1']);
+    expect(steps + 1).toBe(res.insns);
+  });
+
   it('refuses an unknown program name with the names it has', () => {
     expect(() => runtime().run('nope', 'xdp')).toThrow(/no program named nope .*dispatch, drop, faulty/);
   });

@@ -39,6 +39,13 @@ export interface ObjectRunResult extends ProgRunResult {
   line?: SourceLine;
 }
 
+/** A run set up but not started: step `vm` (a debugger) or run it, then read `result()`. */
+export interface ObjectRun {
+  readonly vm: Vm;
+  /** The result as of now (after the run ends: the final one). */
+  result(): ObjectRunResult;
+}
+
 export class ObjectRuntime {
   /** The object's maps; they persist across runs (reset with `maps.reset()`). */
   readonly maps: MapSet;
@@ -76,6 +83,13 @@ export class ObjectRuntime {
    * a CPU the maps do not have).
    */
   run(name: string, progType: ProgTypeName, opts: ObjectRunOptions = {}): ObjectRunResult {
+    const r = this.start(name, progType, opts);
+    r.vm.run();
+    return r.result();
+  }
+
+  /** Like `run`, but returns the machine before its first instruction (for stepping). */
+  start(name: string, progType: ProgTypeName, opts: ObjectRunOptions = {}): ObjectRun {
     const entry = this.program(name);
     if (!entry) {
       throw new RangeError(`no program named ${name} (the object has ${this.programs.map((p) => p.name).join(', ') || 'none'})`);
@@ -127,7 +141,11 @@ export class ObjectRuntime {
     if (opts.trace) runOpts.trace = opts.trace;
 
     const vm = new Vm(this.preparedAt(entryIndex), runOpts);
-    const res = vm.run();
+    return { vm, result: () => this.resultOf(vm, ctx, progType, entry, tailCalls) };
+  }
+
+  private resultOf(vm: Vm, ctx: ProgramContext, progType: ProgTypeName, entry: ElfProgram, tailCalls: string[]): ObjectRunResult {
+    const res = vm.result();
     const current = vm.programName ?? entry.name;
     const result: ObjectRunResult = {
       ...res,
@@ -138,7 +156,7 @@ export class ObjectRuntime {
       redirectIfindex: ctx.redirectIfindex,
       redirectMap: ctx.redirectMap,
       perfEvents: ctx.perfEvents.slice(),
-      tailCalls,
+      tailCalls: tailCalls.slice(),
       program: current,
     };
     if (res.fault) {
