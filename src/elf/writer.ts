@@ -17,8 +17,12 @@
 //
 // Limits, each a clear error (BpfError, code E_ELF_WRITE): map value loads (`map_value`, lddw src 2)
 // and the fd-array forms (src 5/6) have no ELF form for `.maps` maps (libbpf only makes map-value
-// loads from global data sections); global-data maps (origin rodata/data/bss) are not written;
-// jumps from one function into another cannot be split apart.
+// loads from global data sections), nor map fd loads of global data; `.kconfig` externs are not
+// written; jumps from one function into another cannot be split apart.
+//
+// Global data maps (origin rodata/data/bss, one-entry arrays) become `.rodata*` / `.data*` / `.bss*`
+// sections holding their initial bytes, and `map_value(m, off)` a relocation against the section's
+// symbol with imm = off, as clang writes accesses to static variables; libbpf makes them maps again.
 
 import type { AssembledProgram } from '../asm/assembler.js';
 import { matchOp, readSlot } from '../isa/encoding.js';
@@ -53,6 +57,7 @@ const SHT_PROGBITS = 1;
 const SHT_SYMTAB = 2;
 const SHT_STRTAB = 3;
 const SHT_REL = 9;
+const SHT_NOBITS = 8;
 const SHF_WRITE = 0x1;
 const SHF_ALLOC = 0x2;
 const SHF_EXECINSTR = 0x4;
@@ -82,7 +87,7 @@ const TEXT = '.text';
  * pointer into `.text` (R_BPF_64_32 / R_BPF_64_64 against the `.text` section symbol, with the
  * instruction's imm holding the target as clang writes it).
  */
-type Reloc = { offset: number; kind: 'map'; map: number } | { offset: number; kind: 'call' | 'func' };
+type Reloc = { offset: number; kind: 'map' | 'data'; map: number } | { offset: number; kind: 'call' | 'func' };
 
 interface OutSection {
   bytes: Uint8Array[];
@@ -111,7 +116,7 @@ export function writeObject(o: ObjectToWrite): Uint8Array {
   for (const p of o.programs) {
     let sec = sections.get(p.section);
     if (!sec) sections.set(p.section, (sec = { bytes: [], size: 0, relocs: [], funcs: [], lines: [], linesComplete: true }));
-    placeProgram(p, o.maps.length, sec, text, err);
+    placeProgram(p, o.maps, sec, text, err);
   }
   if (errors.length) throw new BpfError(errors);
 
@@ -125,7 +130,7 @@ export function writeObject(o: ObjectToWrite): Uint8Array {
     })),
   ]);
 
-  interface Section { name: number; type: number; flags: number; data: Uint8Array; link: number; info: number; align: number; entsize: number }
+  interface Section { name: number; type: number; flags: number; data: Uint8Array; link: number; info: number; align: number; entsize: number; size?: number }
   interface Symbol { name: number; bind: number; type: number; shndx: number; value: number; size: number }
   const shstr = new StringTable();
   const strtab = new StringTable();
@@ -155,13 +160,28 @@ export function writeObject(o: ObjectToWrite): Uint8Array {
   const licenseIndex = progbits('license', SHF_ALLOC | SHF_WRITE, license, 1);
   globals.push({ name: strtab.add('_license'), bind: STB_GLOBAL, type: STT_OBJECT, shndx: licenseIndex, value: 0, size: license.length });
   const mapGlobal: number[] = [];
-  if (o.maps.length) {
+  if (o.maps.some(isDeclared)) {
     const mapsIndex = progbits('.maps', SHF_ALLOC | SHF_WRITE, new Uint8Array(btf.mapsSize), 8);
     o.maps.forEach((m, i) => {
+      if (!isDeclared(m)) return;
       mapGlobal[i] = globals.length;
       globals.push({ name: strtab.add(m.name), bind: STB_GLOBAL, type: STT_OBJECT, shndx: mapsIndex, value: btf.mapOffsets[i]!, size: btf.mapSizes[i]! });
     });
   }
+  // Global data: one section per map with its initial bytes (`.bss`: no bytes in the file).
+  const dataSymbol: number[] = [];
+  o.maps.forEach((m, i) => {
+    if (isDeclared(m)) return;
+    const name = dataSectionName(m);
+    const initial = m.initial?.subarray(0, m.valueSize) ?? new Uint8Array(0);
+    const contents = new Uint8Array(m.valueSize);
+    contents.set(initial);
+    const flags = m.origin === 'rodata' ? SHF_ALLOC : SHF_ALLOC | SHF_WRITE;
+    const index = m.origin === 'bss'
+      ? add({ name: shstr.add(name), type: SHT_NOBITS, flags, data: new Uint8Array(0), link: 0, info: 0, align: 8, entsize: 0, size: m.valueSize })
+      : progbits(name, flags, contents, 8);
+    dataSymbol[i] = locals.push({ name: 0, bind: STB_LOCAL, type: STT_SECTION, shndx: index, value: 0, size: 0 });
+  });
   progbits('.BTF', 0, btf.bytes, 4);
   progbits('.BTF.ext', 0, btf.ext, 4);
   // Symbol indices: 0 null, then locals, then globals.
@@ -172,7 +192,7 @@ export function writeObject(o: ObjectToWrite): Uint8Array {
     const data = new Uint8Array(c.sec.relocs.length * REL);
     const v = new DataView(data.buffer);
     c.sec.relocs.forEach((r, i) => {
-      const sym = r.kind === 'map' ? firstGlobal + mapGlobal[r.map]! : textSymbol;
+      const sym = r.kind === 'map' ? firstGlobal + mapGlobal[r.map]! : r.kind === 'data' ? dataSymbol[r.map]! : textSymbol;
       const type = r.kind === 'call' ? R_BPF_64_32 : R_BPF_64_64;
       v.setBigUint64(i * REL, BigInt(r.offset), true);
       v.setBigUint64(i * REL + 8, (BigInt(sym) << 32n) | BigInt(type), true);
@@ -222,7 +242,7 @@ export function writeObject(o: ObjectToWrite): Uint8Array {
     v.setUint32(h + 4, s.type, true);
     v.setBigUint64(h + 8, BigInt(s.flags), true);
     v.setBigUint64(h + 24, BigInt(offsets[i]!), true);
-    v.setBigUint64(h + 32, BigInt(s.data.length), true);
+    v.setBigUint64(h + 32, BigInt(s.size ?? s.data.length), true);
     v.setUint32(h + 40, s.link, true);
     v.setUint32(h + 44, s.info, true);
     v.setBigUint64(h + 48, BigInt(s.align), true);
@@ -285,6 +305,17 @@ export function objectFromAssembly(a: AssembledProgram, source?: string, opts: A
   return o;
 }
 
+const isDeclared = (m: MapDef): boolean => m.origin === undefined || m.origin === 'declared';
+
+/**
+ * The section a global data map is written as: its own name when that names such a section (the
+ * loader names them `.rodata`, `.rodata.config`, `.bss`, ...), else `.rodata` / `.data` / `.bss`.
+ */
+function dataSectionName(m: MapDef): string {
+  const base = `.${m.origin}`;
+  return m.name === base || m.name.startsWith(`${base}.`) ? m.name : base;
+}
+
 function checkInput(o: ObjectToWrite, err: ErrorSink): void {
   if (o.programs.length === 0) err('there are no programs to write');
   const names = new Set<string>();
@@ -298,26 +329,39 @@ function checkInput(o: ObjectToWrite, err: ErrorSink): void {
     if (names.has(p.name)) err(`program name '${p.name}' is used twice`);
     names.add(p.name);
   }
+  const dataSections = new Set<string>();
   for (const m of o.maps) {
+    if (!isDeclared(m)) {
+      if (m.origin === 'kconfig') {
+        err(`map '${m.name}' holds .kconfig externs, which the writer does not produce`);
+        continue;
+      }
+      const section = dataSectionName(m);
+      if (!SECTION_NAME.test(section)) err(`map '${m.name}': section name '${section}' is not usable`);
+      if (dataSections.has(section)) err(`two global data maps would both be section '${section}'`);
+      dataSections.add(section);
+      if (m.type !== 'array' || m.maxEntries !== 1 || m.keySize !== 4) {
+        err(`map '${m.name}' is global data (${m.origin}) but not a one-entry array with 4-byte keys`);
+      }
+      continue;
+    }
     if (!NAME.test(m.name)) err(`map name '${m.name}' is not a C identifier`);
     if (names.has(m.name)) err(`name '${m.name}' is used twice (programs and maps share one symbol table)`);
     names.add(m.name);
-    if (m.origin !== undefined && m.origin !== 'declared') {
-      err(`map '${m.name}' is global data (${m.origin}); writing global data sections is not supported`);
-    }
     if ((m.type === 'array_of_maps' || m.type === 'hash_of_maps') && !m.inner) err(`map '${m.name}' is a map-in-map without an inner map`);
   }
   if (names.has('_license')) err("the name '_license' is reserved for the license symbol");
 }
 
 /** One decoded slot: what the writer needs to know of it. */
-interface SlotInfo { kind: string; src: number; imm: number; off: number }
+interface SlotInfo { kind: string; src: number; imm: number; off: number; imm2: number }
 
 /**
  * Places a program: its entry part into its section, the functions it calls into `.text`, with
  * relocations for map loads and for calls / function pointers from the entry part into `.text`.
  */
-function placeProgram(p: ObjectToWrite['programs'][number], mapCount: number, sec: OutSection, text: OutSection, err: ErrorSink): void {
+function placeProgram(p: ObjectToWrite['programs'][number], maps: readonly MapDef[], sec: OutSection, text: OutSection, err: ErrorSink): void {
+  const mapCount = maps.length;
   const bytes = p.bytes;
   const slots = bytes.length / INSN;
   const info: (SlotInfo | undefined)[] = [];
@@ -328,7 +372,8 @@ function placeProgram(p: ObjectToWrite['programs'][number], mapCount: number, se
       err(`program '${p.name}': ${op.errors[0]?.message ?? 'undecodable instruction'}`, slot);
       return;
     }
-    info[slot] = { kind: op.value.kind, src: raw.src, imm: raw.imm, off: raw.off };
+    const imm2 = op.value.slots === 2 && slot + 1 < slots ? readSlot(bytes, slot + 1).imm : 0;
+    info[slot] = { kind: op.value.kind, src: raw.src, imm: raw.imm, off: raw.off, imm2 };
     if (op.value.slots === 2) slot++;
   }
   // Function starts: targets of local calls and of function pointers (kernel form: relative slots).
@@ -372,18 +417,29 @@ function placeProgram(p: ObjectToWrite['programs'][number], mapCount: number, se
       if (!i) continue;
       const at = (slot - base) * INSN;
       const v = new DataView(out.buffer, out.byteOffset + at, INSN);
-      if (i.kind === 'lddw' && i.src === PSEUDO_MAP_FD) {
-        if (i.imm < 0 || i.imm >= mapCount) {
-          err(`program '${p.name}': map_fd(${i.imm}) names no map (${mapCount} declared)`, slot);
+      if (i.kind === 'lddw' && (i.src === PSEUDO_MAP_FD || i.src === PSEUDO_MAP_VALUE)) {
+        const what = i.src === PSEUDO_MAP_FD ? `map_fd(${i.imm})` : `map_value(${i.imm}, ${i.imm2})`;
+        const m = maps[i.imm];
+        if (!m) {
+          err(`program '${p.name}': ${what} names no map (${mapCount} declared)`, slot);
           continue;
         }
-        // Written as clang writes it (src 0, imm 0); libbpf sets the map fd from the relocation.
+        if (i.src === PSEUDO_MAP_FD && !isDeclared(m)) {
+          err(`program '${p.name}': ${what} loads global data map '${m.name}' as a map; an object can only ` +
+            'express its value address (map_value)', slot);
+          continue;
+        }
+        if (i.src === PSEUDO_MAP_VALUE && isDeclared(m)) {
+          err(`program '${p.name}': map_value (direct map value access) cannot be expressed for a .maps map in an object; ` +
+            'use map_fd and bpf_map_lookup_elem', slot);
+          continue;
+        }
+        // Written as clang writes it (src 0; imm 0 for a map, the offset for data, second imm 0);
+        // libbpf sets the map fd (and value offset) from the relocation.
         out[at + 1] = out[at + 1]! & 0x0f;
-        v.setInt32(4, 0, true);
-        relocs.push({ offset: sectionOffset + at, kind: 'map', map: i.imm });
-      } else if (i.kind === 'lddw' && i.src === PSEUDO_MAP_VALUE) {
-        err(`program '${p.name}': map_value (direct map value access) cannot be expressed for a .maps map in an object; ` +
-          'use map_fd and bpf_map_lookup_elem', slot);
+        v.setInt32(4, i.src === PSEUDO_MAP_VALUE ? i.imm2 : 0, true);
+        if (at + 2 * INSN <= out.length) new DataView(out.buffer, out.byteOffset + at + INSN + 4, 4).setInt32(0, 0, true);
+        relocs.push({ offset: sectionOffset + at, kind: i.src === PSEUDO_MAP_FD ? 'map' : 'data', map: i.imm });
       } else if (i.kind === 'lddw' && (i.src === 5 || i.src === 6)) {
         err(`program '${p.name}': map_idx/map_idx_value loads (fd array indices) have no ELF form; use map_fd`, slot);
       } else if (i.kind === 'lddw' && i.src === PSEUDO_FUNC) {
@@ -542,14 +598,16 @@ function buildBtf(o: ObjectToWrite, licenseLength: number, code: readonly CodeFu
   const mapOffsets: number[] = [];
   const mapSizes: number[] = [];
   let mapsSize = 0;
-  for (const m of o.maps) {
+  // Indexed like o.maps; global data maps have no entry (they are sections of their own).
+  o.maps.forEach((m, i) => {
+    if (!isDeclared(m)) return;
     const st = mapStruct(b, m);
     const v = b.add(m.name, BTF_KIND_VAR, 0, st.id, [LINKAGE_GLOBAL]);
-    mapOffsets.push(mapsSize);
-    mapSizes.push(st.size);
+    mapOffsets[i] = mapsSize;
+    mapSizes[i] = st.size;
     mapVars.push([v, mapsSize, st.size]);
     mapsSize += st.size;
-  }
+  });
 
   // `int NAME(void *ctx)` for every function: the kernel wants func info (a FUNC per function)
   // for programs with callbacks, and only compares argument types of static functions loosely.
@@ -566,7 +624,7 @@ function buildBtf(o: ObjectToWrite, licenseLength: number, code: readonly CodeFu
 
   const licenseArray = b.add('', BTF_KIND_ARRAY, 0, 0, [charId, b.arraySizeId, licenseLength]);
   const licenseVar = b.add('_license', BTF_KIND_VAR, 0, licenseArray, [LINKAGE_GLOBAL]);
-  if (o.maps.length) b.add('.maps', BTF_KIND_DATASEC, o.maps.length, mapsSize, mapVars.flat());
+  if (mapVars.length) b.add('.maps', BTF_KIND_DATASEC, mapVars.length, mapsSize, mapVars.flat());
   b.add('license', BTF_KIND_DATASEC, 1, licenseLength, [licenseVar, 0, licenseLength]);
 
   // Line info: per section, {insn byte offset, file, source text, line << 10 | column}.
