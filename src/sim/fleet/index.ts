@@ -18,6 +18,8 @@ export {
   renderFleetChartSvg,
   formatFleetTable,
   formatMinutes,
+  formatIncidentTime,
+  thinFleetSeries,
   type FleetChartInput,
   type FleetChartOptions,
   type FleetChartPoint,

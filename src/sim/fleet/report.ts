@@ -170,3 +170,32 @@ export function formatFleetTable(results: readonly FleetTableInput[]): string {
   const sep = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(header), sep, ...body.map(line)].join('\n');
 }
+
+// ---------------------------------------------------------------------------------------------
+// Time and compact output
+
+const T0_MS = Date.UTC(2024, 6, 19, 4, 9, 0);
+
+/** Sim minutes as wall-clock time on the incident clock, e.g. 78 -> "2024-07-19 05:27 UTC". */
+export function formatIncidentTime(tMin: number): string {
+  const d = new Date(T0_MS + Math.round(tMin * 60_000));
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())} UTC`;
+}
+
+/** Keep one sample every `everyMin` minutes (and the last one): for --json and the web page. */
+export function thinFleetSeries(series: FleetSeries, everyMin: number): FleetSeries {
+  const keep: number[] = [];
+  let next = -Infinity;
+  for (let i = 0; i < series.tMin.length; i++) {
+    if (series.tMin[i]! >= next) {
+      keep.push(i);
+      next = series.tMin[i]! + everyMin;
+    }
+  }
+  const last = series.tMin.length - 1;
+  if (last >= 0 && keep[keep.length - 1] !== last) keep.push(last);
+  const counts = {} as FleetSeries['counts'];
+  for (const [k, v] of Object.entries(series.counts) as [keyof FleetSeries['counts'], number[]][]) counts[k] = keep.map((i) => v[i]!);
+  return { tMin: keep.map((i) => series.tMin[i]!), counts, down: keep.map((i) => series.down[i]!) };
+}

@@ -122,7 +122,7 @@ export function runCf291Story(opts: Cf291StoryOptions = {}): Cf291Story {
       title: '4. The two fixes of the release pipeline (each alone catches it)',
       lines: [
         L(`  fix validator (RCA finding 4): ${fixValidator.released ? 'released (NOT caught)' : `caught by the ${fixValidator.caughtBy.join(' and ')}: ${fixValidator.validation.issues[0]?.message ?? ''}`}`, 'RCA'),
-        L(`  test field 21 with a non-wildcard (RCA finding 3): ${testField21.released ? 'released (NOT caught)' : `caught by the ${testField21.caughtBy.join(' and ')}: ${testField21.tests.find((t) => !t.passed)?.detail ?? ''}`}`, 'RCA'),
+        L(`  test field 21 with a non-wildcard (RCA finding 3): ${testField21.released ? 'released (NOT caught)' : `caught by the ${testField21.caughtBy.join(' and ')}: ${testField21.tests.find((t) => !t.passed)?.detail ?? ''}`}`, 'RCA', 'BC50'),
       ],
     },
     {
