@@ -1409,6 +1409,14 @@ export class Engine {
       const regno = i + 1;
       this.checkArg(regno, this.readReg(regno), proto.args[i]!, meta, proto);
     }
+    const fm = meta.mapIdx >= 0 ? this.defs[meta.mapIdx] : undefined;
+    if (fm) {
+      // record_func_map (its tail call message has no newline in the kernel's log)
+      if (id === 12 && fm.type !== 'prog_array') this.fail('E_VERIFIER_MAP_FUNC', 'expected prog array map for tail call');
+      if ((fm.readOnly || (fm.flags ?? 0) & BPF_F_RDONLY_PROG) && [2, 3, 87, 88].includes(id)) {
+        this.fail('E_VERIFIER_MAP_READONLY', 'write into map forbidden');
+      }
+    }
     if (meta.releaseRegno) {
       // release_reference: the record and every pointer into it become invalid
       const ok = meta.refObjId ? this.releaseReference(meta.refObjId) : isNullScalar(this.reg(meta.releaseRegno));
@@ -1665,6 +1673,8 @@ export class Engine {
         return;
       case 'fp': {
         if (size === 0 && zeroOk) return;
+        // check_stack_range_initialized (e.g. the key of a map whose key_size is 0)
+        if (size === 0) this.fail('E_VERIFIER_HELPER_ARG', 'invalid zero-sized read');
         const { min, max } = this.checkStackBounds(regno, reg.off, size, t, '');
         const f = this.cur.frames[reg.frameno]!;
         const c = scalarConstValue(reg.v);
@@ -1784,17 +1794,48 @@ export class Engine {
         Object.assign(rc, this.unknown());
       };
       for (let r = 0; r < 11; r++) widen(fo.regs[r]!, fc.regs[r]!, (precise & (1 << r)) !== 0);
-      // bpfbox has no per-slot precision marks: a spilled constant in the checkpoint counts as
-      // precise (the branches after the call were predicted from it, which marks it in the
-      // kernel); any other spilled scalar that changed is widened.
+      // bpfbox has no per-slot precision marks. The kernel marks a spilled scalar of the
+      // checkpoint precise when the path after the call predicted a branch from it, which needs
+      // a known value: a spilled constant that is loaded (by this function, after the call) into
+      // a register whose exact value matters counts as precise; other changed spills are widened.
       const slots = Math.min(fo.allocated, fc.allocated) >> 3;
       for (let spi = 0; spi < slots; spi++) {
         if (fo.slotTypes[spi * 8 + 7] !== STACK_SPILL || fc.slotTypes[spi * 8 + 7] !== STACK_SPILL) continue;
         const ro = fo.spilled[spi];
         const rc = fc.spilled[spi];
-        if (ro && rc) widen(ro, rc, scalarConstValue(ro.v) !== null);
+        if (ro && rc) widen(ro, rc, scalarConstValue(ro.v) !== null && fi === cur.frames.length - 1 && this.slotFillIsPrecise(pc, spi));
       }
     }
+  }
+
+  /**
+   * Whether, on some path after the instruction at `pc` (within its function, before the slot is
+   * overwritten), stack slot `spi` is loaded through R10 into a register whose exact value may
+   * matter (the precision relevance the walk has recorded so far).
+   */
+  private slotFillIsPrecise(pc: number, spi: number): boolean {
+    const { succ, preciseIn } = this.o.cfg;
+    const lo = -(spi + 1) * 8;
+    const hi = lo + 8;
+    const seen = new Set<number>();
+    const work = [...succ[pc]!];
+    while (work.length) {
+      const q = work.pop()!;
+      if (seen.has(q)) continue;
+      seen.add(q);
+      const insn = this.insnAt[q];
+      if (!insn) continue;
+      const k = insn.op.kind;
+      const touches = insn.off < hi && insn.off + (insn.op.size || 8) > lo;
+      if ((k === 'ldx' || k === 'ldxs') && insn.src === 10 && touches) {
+        let after = 0;
+        for (const w of succ[q]!) after |= preciseIn[w]!;
+        if (after & (1 << insn.dst)) return true;
+      }
+      if ((k === 'stx' || k === 'st') && insn.dst === 10 && touches) continue;
+      for (const w of succ[q]!) work.push(w);
+    }
+    return false;
   }
 
   private checkLdAbs(insn: Insn): void {

@@ -13,12 +13,17 @@ import { type AssembledProgram, assemble } from '../../src/asm/index.js';
 
 export const CORPUS_DIR = dirname(fileURLToPath(import.meta.url));
 
-export type CorpusProgType = 'xdp' | 'socket_filter' | 'raw';
-export const CORPUS_PROG_TYPES: readonly CorpusProgType[] = ['xdp', 'socket_filter', 'raw'];
+export type CorpusProgType = 'xdp' | 'socket_filter' | 'raw' | 'kprobe';
+export const CORPUS_PROG_TYPES: readonly CorpusProgType[] = ['xdp', 'socket_filter', 'raw', 'kprobe'];
 
 /** Map types a corpus program may declare (all known to the oracle and to bpfbox). */
-export type CorpusMapType = 'hash' | 'array' | 'percpu_hash' | 'percpu_array' | 'lru_hash';
-export const CORPUS_MAP_TYPES: readonly CorpusMapType[] = ['hash', 'array', 'percpu_hash', 'percpu_array', 'lru_hash'];
+export type CorpusMapType =
+  | 'hash' | 'array' | 'percpu_hash' | 'percpu_array' | 'lru_hash' | 'lru_percpu_hash' | 'ringbuf' | 'prog_array'
+  | 'perf_event_array' | 'queue' | 'stack' | 'devmap' | 'bloom_filter';
+export const CORPUS_MAP_TYPES: readonly CorpusMapType[] = [
+  'hash', 'array', 'percpu_hash', 'percpu_array', 'lru_hash', 'lru_percpu_hash', 'ringbuf', 'prog_array',
+  'perf_event_array', 'queue', 'stack', 'devmap', 'bloom_filter',
+];
 
 export interface CorpusMap {
   /** `m0`, `m1`... (its index in the `maps:` line is what map_fd(i) names) */
@@ -247,8 +252,12 @@ export function oracleMaps(h: CorpusHeader): { type: CorpusMapType; keySize: num
 }
 
 /** The maps in bpfbox's form (src/runtime MapDef). */
-export function bpfboxMaps(h: CorpusHeader): { name: string; type: CorpusMapType; keySize: number; valueSize: number; maxEntries: number }[] {
-  return h.maps.map((m) => ({ name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries }));
+export function bpfboxMaps(h: CorpusHeader): {
+  name: string; type: CorpusMapType; keySize: number; valueSize: number; maxEntries: number; flags: number;
+}[] {
+  return h.maps.map((m) => ({
+    name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags,
+  }));
 }
 
 /**

@@ -8,6 +8,14 @@
 //   node test/verifier-corpus/refresh.mjs            # rewrite every file's kernel lines
 //   node test/verifier-corpus/refresh.mjs loops/ map # only files whose path contains a filter
 //   node test/verifier-corpus/refresh.mjs --check    # write nothing; exit 1 if a file would change
+//   node test/verifier-corpus/refresh.mjs --objects  # objects/*.o only (see below)
+//
+// OBJECTS. test/verifier-corpus/objects/*.c are compiled by objects/build.sh (clang-19) into
+// objects/*.o, which need what assembly cannot carry (BTF func_info for bpf_loop callbacks,
+// frozen .rodata, maps in maps). Their truth comes from Debian's bpftool, which loads an object as
+// libbpf does (`bpftool -d prog loadall OBJ DIR`, verifier log level 1+2+4), into a pin directory
+// under /sys/fs/bpf that is removed right after. The verdict, error lines, error pc and
+// statistics of every program go to objects/truth.json (never edited by hand).
 //
 // For every corpus file it assembles the program (pseudo-C), creates the maps of its `maps:`
 // line, loads it into the RUNNING kernel through src/oracle (BPF_PROG_LOAD, log level 0 plus the
@@ -26,7 +34,8 @@
 // Header format: docs/verifier-corpus.md. The parser here mirrors test/verifier-corpus/corpus.ts
 // (kept in plain JavaScript so that this script runs without a TypeScript loader).
 
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -100,7 +109,9 @@ function parseExpect(s) {
 
 function kernelLines(v) {
   const out = [];
-  out.push(v.accepted ? '# kernel: accept' : `# kernel: reject pc=${v.firstErrorPc ?? '?'} errno=${v.errnoName || '?'}`);
+  // errno 524 is the kernel-internal ENOTSUPP, which has no name in user space
+  const errno = (v.errnoName || '?').replace(/^errno (\d+)$/, (_m, n) => (n === '524' ? 'ENOTSUPP' : `ERRNO_${n}`));
+  out.push(v.accepted ? '# kernel: accept' : `# kernel: reject pc=${v.firstErrorPc ?? '?'} errno=${errno}`);
   if (!v.accepted) {
     const lines = v.error?.lines?.length ? v.error.lines : [v.firstErrorLine ?? ''];
     lines.forEach((l, i) => out.push(`# kernel-message${i === 0 ? '' : `-${i + 1}`}: ${l}`));
@@ -131,6 +142,63 @@ function rewriteHeader(header, klines) {
 
 const args = process.argv.slice(2);
 const check = args.includes('--check');
+
+// ---- objects (bpftool) --------------------------------------------------------------------------
+
+/** The kernel's verdict on every program of an object, from bpftool's libbpf debug output. */
+function objectTruth(obj) {
+  const pinDir = `/sys/fs/bpf/bpfbox-refresh-${process.pid}`;
+  const r = spawnSync('bpftool', ['-d', 'prog', 'loadall', obj, pinDir], { encoding: 'utf8', timeout: 300_000 });
+  rmSync(pinDir, { recursive: true, force: true });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  const progs = {};
+  const re = /libbpf: prog '([^']+)': -- BEGIN PROG LOAD LOG --\n([\s\S]*?)-- END PROG LOAD LOG --/g;
+  for (let m; (m = re.exec(out)); ) {
+    const lines = m[2].split('\n');
+    const vt = lines.findIndex((l) => l.startsWith('verification time'));
+    const stats = /processed (\d+) insns \(limit \d+\) max_states_per_insn (\d+) total_states (\d+) peak_states (\d+)/.exec(m[2]);
+    const depth = /stack depth (\S+)/.exec(m[2]);
+    const failed = new RegExp(`prog '${m[1]}': BPF program load failed`).test(out) || r.status !== 0;
+    const entry = {
+      accepted: !failed,
+      stats: stats ? {
+        processed: Number(stats[1]), maxStatesPerInsn: Number(stats[2]), totalStates: Number(stats[3]),
+        peakStates: Number(stats[4]), stackDepth: depth ? depth[1] : '?',
+      } : null,
+    };
+    if (failed && vt > 0) {
+      // the error: the lines just before the statistics that are not instructions, states or
+      // precision backtracking
+      let i = vt - 1;
+      const msg = [];
+      while (i >= 0 && !/^(\d+: |mark_precise: |from \d+ to |\s)/.test(lines[i]) && lines[i] !== '') msg.unshift(lines[i--]);
+      let pc = null;
+      for (; i >= 0; i--) {
+        const pm = /^(\d+): /.exec(lines[i]);
+        if (pm) { pc = Number(pm[1]); break; }
+      }
+      entry.pc = pc;
+      entry.messages = msg;
+    }
+    progs[m[1]] = entry;
+  }
+  return { status: r.status, programs: progs };
+}
+
+if (args.includes('--objects')) {
+  const dir = join(HERE, 'objects');
+  const truthFile = join(dir, 'truth.json');
+  const truth = {};
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.o')).sort()) {
+    truth[name] = objectTruth(join(dir, name)).programs;
+    console.log(`${name}: ${JSON.stringify(truth[name])}`);
+  }
+  const text = JSON.stringify(truth, null, 2) + '\n';
+  const old = existsSync(truthFile) ? readFileSync(truthFile, 'utf8') : '';
+  if (check) process.exit(text === old ? 0 : 1);
+  writeFileSync(truthFile, text);
+  process.exit(0);
+}
 const filters = args.filter((a) => !a.startsWith('--'));
 
 const avail = kernelAvailable();
@@ -150,7 +218,7 @@ for (const file of files) {
   const { header, body } = splitHeader(text);
   const fields = parseHeader(header);
   const type = fields.get('type');
-  if (!['xdp', 'socket_filter', 'raw'].includes(type)) {
+  if (!['xdp', 'socket_filter', 'raw', 'kprobe'].includes(type)) {
     console.error(`${rel}: missing or bad 'type:' (${type})`);
     failures++;
     continue;
