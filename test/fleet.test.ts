@@ -6,6 +6,8 @@ import {
   FLEET_FACTS,
   FLEET_PRESETS,
   fleetProgressBar,
+  formatIncidentTime,
+  thinFleetSeries,
   runFleetPresets,
   FLEET_STATES,
   type FleetConfig,
@@ -239,6 +241,15 @@ describe('hand-checkable small fleets', () => {
     expect(r.series.counts.INELIGIBLE.every((v) => v === 5000)).toBe(true);
   });
 
+  it('all-at-once with revert on detection reverts at alert + response delay, before 78 min', () => {
+    const cfg = handFleet({ hosts: 200_000, strategy: { revert: 'detection', responseDelayMin: 15 } as never }, 0.2);
+    expect(cfg.strategy).toMatchObject({ kind: 'all-at-once', revert: 'detection', responseDelayMin: 15 });
+    const m = simulateFleet(cfg).metrics;
+    expect(m.first_alert_signal).toBe('heartbeat');
+    expect(m.time_to_revert).toBe(m.first_alert_min! + 15);
+    expect(m.time_to_revert!).toBeLessThan(78);
+  });
+
   it('pinning the sensor to N-1 does not hold back content (SF)', () => {
     const m = simulateFleet(handFleet({ fleet: { pinSensorNMinus1Share: 1 } }, 0)).metrics;
     expect(m.pinned_orgs_crashed).toBe(1000);
@@ -380,6 +391,15 @@ describe('sources and helpers', () => {
     expect(values).toContain(78);
     expect(values).toContain(8_500_000);
     expect(values).toContain(15);
+  });
+
+  it('shows sim time on the incident clock and thins series', () => {
+    expect(formatIncidentTime(0)).toBe('2024-07-19 04:09 UTC');
+    expect(formatIncidentTime(78)).toBe('2024-07-19 05:27 UTC');
+    const r = simulateFleet(fleetPreset('S1', { hosts: 5000, horizonMin: 600, measureTimeToProtect: false }));
+    const th = thinFleetSeries(r.series, 60);
+    expect(th.tMin).toEqual([0, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600]);
+    expect(th.counts.BOOT_LOOP[1]).toBe(r.series.counts.BOOT_LOOP[60]);
   });
 
   it('the progress bar stays silent off a TTY and with --json', () => {
