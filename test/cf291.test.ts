@@ -113,7 +113,9 @@ describe('fidelity checklist (design B.f)', () => {
         expect(s.fault).toBeNull();
         expect(s.errors).toBe(0);
         expect(s.pcs).not.toContain(fieldError);
-        for (const a of s.accesses.filter((x) => x.region?.startsWith('map ipc_inputs'))) expect(Math.floor(a.offset! / 16)).toBeLessThan(20);
+        const sandboxInputReads = s.accesses.filter((x) => x.region?.includes('ipc_inputs'));
+        expect(sandboxInputReads.length).toBeGreaterThan(0);
+        for (const a of sandboxInputReads) expect(Math.floor(a.offset! / 16)).toBeLessThan(20);
       }
       // sandbox (E1 build): the compiled content reads no offset >= 320 and verifies
       const c = compileContent(v.file);
@@ -121,7 +123,9 @@ describe('fidelity checklist (design B.f)', () => {
       for (const ev of EVENTS.slice(0, 3)) {
         const s = runSandbox(c.asm.program, { progType: 'socket_filter', maps: c.maps, mapValues: { ipc_inputs: inlineInputs(ev) } }, { recordAccesses: true });
         expect(s.fault).toBeNull();
-        for (const a of s.accesses.filter((x) => x.region?.startsWith('map ipc_inputs'))) expect(a.offset!).toBeLessThan(320);
+        const reads = s.accesses.filter((x) => x.region?.includes('ipc_inputs'));
+        expect(reads.length).toBeGreaterThan(0);
+        for (const a of reads) expect(a.offset!).toBeLessThan(320);
       }
     }
   });

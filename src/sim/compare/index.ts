@@ -9,7 +9,7 @@ import type { ProgTypeName } from '../../runtime/progtypes.js';
 import { verify } from '../../verifier/index.js';
 import { type Fault, Vm, defaultHelpers } from '../../vm/index.js';
 import { type DriverOptions, type DriverResult, memoryOperand, runDriver } from '../driver/run.js';
-import { SimMaps } from '../driver/maps.js';
+import { MapSet, createMapRuntime } from '../../runtime/maps/index.js';
 
 export interface CompareOptions {
   progType?: ProgTypeName;
@@ -85,7 +85,10 @@ export interface SandboxRun {
   r0: bigint;
   insns: number;
   fault: Fault | null;
-  maps: SimMaps;
+  /** The maps after the run (src/runtime/maps). */
+  maps: MapSet;
+  /** Entry `index` of a map after the run (a copy), or null. */
+  mapValue(name: string, index?: number): Uint8Array | null;
   /** Every load and store, when recordAccesses was set. */
   accesses: SandboxAccess[];
   /** Slots executed, in order, when recordAccesses was set. */
@@ -96,15 +99,17 @@ export interface SandboxRun {
 export function runSandbox(program: Program, opts: CompareOptions, run: { recordAccesses?: boolean } = {}): SandboxRun {
   const progType = opts.progType ?? 'raw';
   const ctx = new ProgramContext({ progType, ...(progType === 'raw' ? { mem: opts.mem } : { packet: opts.packet }) });
-  const maps = new SimMaps(opts.maps ?? [], opts.mapValues ?? {});
+  const maps = new MapSet(opts.maps ?? [], { cpus: 1 });
+  for (const [name, bytes] of Object.entries(opts.mapValues ?? {})) fillMap(maps, name, bytes);
+  const rt = createMapRuntime(maps, { cpu: 0 });
   const base = ctx.runOptions({ maxInsns: opts.maxInsns ?? 1_000_000 });
   const helpers = new Map(base.helpers ?? defaultHelpers());
-  for (const [k, v] of maps.helpers()) helpers.set(k, v);
+  for (const [k, v] of rt.helpers()) helpers.set(k, v);
   const vm = new Vm(program, {
-    ...base, helpers, resolvePseudo: maps.resolvePseudo,
+    ...base, helpers, resolvePseudo: rt.resolvePseudo,
     setup: (m) => {
       base.setup?.(m);
-      maps.setupRegions(m);
+      rt.setup(m);
     },
   });
   const accesses: SandboxAccess[] = [];
@@ -127,7 +132,31 @@ export function runSandbox(program: Program, opts: CompareOptions, run: { record
     }
   }
   const res = vm.run();
-  return { r0: res.r0, insns: res.insns, fault: res.fault, maps, accesses, pcs };
+  const mapValue = (name: string, index = 0): Uint8Array | null => {
+    const m = maps.maps.find((x) => x.def.name === name);
+    return m ? m.lookup(u32Key(index, m.def.keySize)) : null;
+  };
+  return { r0: res.r0, insns: res.insns, fault: res.fault, maps, mapValue, accesses, pcs };
+}
+
+function u32Key(i: number, size: number): Uint8Array {
+  const k = new Uint8Array(Math.max(size, 4));
+  new DataView(k.buffer).setUint32(0, i >>> 0, true);
+  return k.subarray(0, size);
+}
+
+/** Stores initial bytes into a map: array maps entry by entry (8-byte aligned elements), others as key 0. */
+function fillMap(set: MapSet, name: string, bytes: Uint8Array): void {
+  const m = set.maps.find((x) => x.def.name === name);
+  if (!m) return;
+  const vs = m.def.valueSize;
+  const elem = Math.ceil(vs / 8) * 8;
+  const n = m.def.type === 'array' || m.def.type === 'percpu_array' ? Math.max(1, Math.min(m.def.maxEntries, Math.ceil(bytes.length / elem))) : 1;
+  for (let i = 0; i < n; i++) {
+    const v = new Uint8Array(vs);
+    v.set(bytes.subarray(i * elem, i * elem + vs));
+    m.update(u32Key(i, m.def.keySize), v, 0);
+  }
 }
 
 /** Verifier verdict, sandboxed run (if accepted) and driver run of one program and input. */

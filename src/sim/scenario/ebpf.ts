@@ -234,7 +234,7 @@ export function runContentSandbox(content: Uint8Array, event: IpcEvent = DEFAULT
     progType: 'socket_filter', maps: v2.maps,
     mapValues: { content: mapValue(content, CONTENT_MAP_SIZE), ipc_inputs: inlineInputs(event) },
   }, { recordAccesses: opts.recordAccesses ?? false });
-  const errBytes = s.maps.value('errors')!;
+  const errBytes = s.mapValue('errors') ?? new Uint8Array(8);
   const errors = Number(new DataView(errBytes.buffer, errBytes.byteOffset, 8).getBigUint64(0, true));
   return { r0: s.r0, errors, fault: s.fault ? s.fault.message : null, insns: s.insns, accesses: s.accesses, pcs: s.pcs };
 }
