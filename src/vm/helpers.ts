@@ -26,13 +26,13 @@ export interface HelperContext {
   readonly callDepth: number;
   /** Name of the running program, when the run named it (RunOptions.programName, tail calls). */
   readonly programName: string | undefined;
-  /** Tail calls attempted so far in this run (as the kernel counts: at most MAX_TAIL_CALL_CNT). */
+  /** Tail calls taken so far in this run (at most MAX_TAIL_CALL_CNT). */
   readonly tailCallCount: number;
   /**
-   * bpf_tail_call: counts the attempt and, below the chain limit and with a target, makes the
+   * bpf_tail_call: below the chain limit and with a target, counts the tail call and makes the
    * machine continue in `target` (from its first instruction, same registers and stack) once the
-   * helper returns. Returns whether it will. Pass `target` null for an empty prog-array slot
-   * (counted, as the kernel does); do not call at all for an index out of range (not counted).
+   * helper returns. Returns whether it will. `target` null (an empty prog-array slot) continues
+   * after the call, uncounted, as in Linux 6.18.
    */
   tailCall(target: PreparedProgram | Program | null, name?: string): boolean;
   /**

@@ -503,12 +503,13 @@ export class Vm implements ExecContext {
   // ---- tail calls and callbacks (asked for by helpers, performed when the helper returns) ----
 
   /**
-   * bpf_tail_call's part that the kernel's interpreter does itself: the chain limit and the count.
-   * As the kernel, the count rises before the target is looked at, so a call to an empty slot
-   * counts too. Returns whether the tail call will happen (after the helper returns); false means
-   * execution continues after the call. From a subprogram or callback it faults instead: the
-   * kernel's interpreter refuses tail calls mixed with bpf-to-bpf calls, and bpfbox does not
-   * model the JITs' frame replacement.
+   * bpf_tail_call's part that the kernel does itself: the chain limit and the count. As Linux 6.18
+   * does (checked against the running kernel: test/vm-tailcall-kernel.test.ts), only tail calls
+   * that reach a program count; an empty slot continues after the call without counting. Returns
+   * whether the tail call will happen (after the helper returns); false means execution
+   * continues after the call. From a subprogram or callback it faults instead: the kernel's
+   * interpreter refuses tail calls mixed with bpf-to-bpf calls, and bpfbox does not model the
+   * JITs' frame replacement.
    */
   requestTailCall(target: PreparedProgram | Program | null, name?: string): boolean {
     if (this.depth > 0) {
@@ -516,9 +517,8 @@ export class Vm implements ExecContext {
         `bpf_tail_call from inside a subprogram or callback (call depth ${this.depth}): bpfbox runs tail calls from the main program only`);
       return false;
     }
-    if (this.tailCallCount >= MAX_TAIL_CALL_CNT) return false;
+    if (!target || this.tailCallCount >= MAX_TAIL_CALL_CNT) return false;
     this.tailCallCount++;
-    if (!target) return false;
     const program = toPrepared(target);
     if (program.code.length > MAX_CODE_SLOTS * STRIDE) {
       this.simpleFault('E_PROGRAM_TOO_LARGE', 'unsupported',

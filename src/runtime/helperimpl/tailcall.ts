@@ -22,9 +22,9 @@ export interface ProgArrayView {
 
 /**
  * bpf_tail_call(ctx, prog_array_map, index). `progArray` gives the prog array a map handle (r2)
- * names, or null. As the kernel: index >= max_entries continues after the call without counting;
- * otherwise the attempt counts toward MAX_TAIL_CALL_CNT (33), and an empty slot continues after
- * the call. A failed tail call leaves r0 as it was (the kernel does not write it either).
+ * names, or null. As Linux 6.18: an index >= max_entries or an empty slot continues after the
+ * call, uncounted; a tail call that reaches a program counts toward MAX_TAIL_CALL_CNT (33), and
+ * the 34th fails. A failed tail call leaves r0 as it was (the verifier forbids reading it).
  * `entered` hears the name of every program entered.
  */
 export function tailCallHelper(
