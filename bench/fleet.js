@@ -25,6 +25,10 @@ function fmt(n, digits = 1) {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
+function rate(hostsPerSec) {
+  return hostsPerSec >= 1e6 ? `${fmt(hostsPerSec / 1e6, 2)} M` : `${fmt(hostsPerSec / 1e3, 1)} k`;
+}
+
 const summary = [];
 
 async function benchCase(preset, hosts) {
@@ -42,7 +46,7 @@ async function benchCase(preset, hosts) {
       const runsPerSec = result.ops;
       const hostsPerSec = runsPerSec * hosts;
       console.log(
-        `  ${fmt(hostsPerSec / 1e6, 2)} M hosts/s  (${fmt(1000 / runsPerSec, 0)} ms per run, ${probe.cohorts} cohorts, ±${fmt(result.margin, 2)}%)`,
+        `  ${rate(hostsPerSec)} hosts/s  (${fmt(1000 / runsPerSec, 0)} ms per run, ${probe.cohorts} cohorts, ±${fmt(result.margin, 2)}%)`,
       );
       summary.push({ preset, hosts, cohorts: probe.cohorts, msPerRun: 1000 / runsPerSec, hostsPerSec, margin: result.margin });
     }),
@@ -57,7 +61,7 @@ console.log('\nSummary');
 console.log('-------');
 for (const s of summary) {
   console.log(
-    `${fmt(s.hostsPerSec / 1e6, 2).padStart(10)} M hosts/s  ${fmt(s.msPerRun, 0).padStart(6)} ms/run  ${s.preset} ${s.hosts.toLocaleString('en-US').padStart(12)} hosts`,
+    `${rate(s.hostsPerSec).padStart(10)} hosts/s  ${fmt(s.msPerRun, 0).padStart(6)} ms/run  ${s.preset} ${s.hosts.toLocaleString('en-US').padStart(12)} hosts`,
   );
 }
 const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'fleet.json');
