@@ -69,6 +69,7 @@ describe.skipIf(!avail.ok)('maps against the kernel', () => {
       def('hash', 4, 8, 4), def('hash', 0, 8, 4), def('hash', 4, 0, 4), def('hash', 4, 8, 0), def('hash', 513, 8, 4), def('hash', 4 << 20, 8, 4), def('hash', 4, 4194251, 1), def('hash', 4, 4194257, 1), def('hash', 4194251, 4, 1),
       def('hash', 4194257, 4, 1), def('percpu_hash', 4, 32768, 1), def('percpu_hash', 4, 32769, 1),
       def('percpu_hash', 4, 8, 4), def('lru_hash', 4, 8, 4), def('lru_hash', 4, 8, 4, 1), def('lru_percpu_hash', 4, 4, 8),
+      def('lru_hash', 4, 8, 5, 2), def('hash', 4, 8, 5, 2), def('lru_percpu_hash', 4, 8, 3, 2),
       def('ringbuf', 0, 0, 4096), def('ringbuf', 0, 0, 8192), def('ringbuf', 0, 0, 2048), def('ringbuf', 0, 0, 12288),
       def('ringbuf', 4, 0, 4096), def('ringbuf', 0, 4, 4096),
       def('prog_array', 4, 4, 4), def('prog_array', 4, 8, 4), def('prog_array', 8, 4, 4),
@@ -345,9 +346,11 @@ function onCpu0<T>(fn: () => T): T | null {
 
 describe.skipIf(!avail.ok)('LRU eviction against the kernel', () => {
   const cpus = possibleCpus();
-  for (const [max, keys, seed] of [[4, 12, 1], [16, 40, 2], [64, 200, 3], [300, 700, 4]] as const) {
-    it(`evicts the same elements as the kernel (lru_hash, max_entries ${max}, ${cpus} CPUs)`, () => {
-      const d = def('lru_hash', 4, 8, max);
+  const cases = [[4, 12, 1, 0], [16, 40, 2, 0], [64, 200, 3, 0], [300, 700, 4, 0], [5, 12, 5, 2], [40, 90, 6, 2]] as const;
+  for (const [max, keys, seed, flags] of cases) {
+    const what = flags ? 'lru_hash with BPF_F_NO_COMMON_LRU' : 'lru_hash';
+    it(`evicts the same elements as the kernel (${what}, max_entries ${max}, ${cpus} CPUs)`, () => {
+      const d = def('lru_hash', 4, 8, max, flags);
       const done = onCpu0(() => {
         const fd = kernelCreate(d);
         expect(fd).toBeGreaterThanOrEqual(0);

@@ -9,7 +9,7 @@ export * from './def.js';
 export * from './errno.js';
 export {
   type BpfMap, type MapEntry, MapBase, ArrayMap, HashMap, FdArrayMap, RingBufMap, QueueStackMap, InertMap,
-  BPF_RINGBUF_BUSY_BIT, BPF_RINGBUF_DISCARD_BIT, BPF_RINGBUF_HDR_SZ, MAX_RINGBUF_BYTES, innerCompatible,
+  BPF_RINGBUF_BUSY_BIT, BPF_RINGBUF_DISCARD_BIT, BPF_F_NO_COMMON_LRU, HOST_CPU, readOnlyForPrograms, BPF_RINGBUF_HDR_SZ, MAX_RINGBUF_BYTES, innerCompatible,
 } from './maps.js';
 export {
   MapSet, type MapSetOptions, MapDefError, checkMapDef, RUNTIME_MAP_TYPES, DEFAULT_CPUS, MAX_CPUS,
@@ -21,4 +21,5 @@ export {
   HELPER_RINGBUF_QUERY,
 } from './runtime.js';
 export { mapsFromJson, type MapsFromJsonOptions, mapsToJson, type MapJson, formatMaps, parseBytes, hex, leInt } from './json.js';
+export { KernelLru, lruCapacity } from './lru.js';
 export { HANDLE_BASE, HANDLE_STRIDE, TOP_MAP_WINDOW, LOWEST_MAP_WINDOW } from './storage.js';

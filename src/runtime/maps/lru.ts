@@ -8,10 +8,13 @@
 // referenced since, which move to the active list). So a full map evicts several elements at
 // once, and a map that is not full may evict too.
 //
-// Not modelled: BPF_F_NO_COMMON_LRU (per-CPU LRU lists; such maps use this common LRU too).
+// With BPF_F_NO_COMMON_LRU each CPU has its own active/inactive/free lists holding
+// max_entries / CPUs nodes (the kernel rounds max_entries up to a multiple of the CPU count), no
+// local lists, and shrinks by PERCPU_FREE_TARGET (4) when its free list is empty: a program that
+// always runs on one CPU can use only that CPU's share of the map.
 
 const LOCAL_FREE_TARGET = 128;
-const NR_SCANS = LOCAL_FREE_TARGET;
+const PERCPU_FREE_TARGET = 4;
 
 const T_ACTIVE = 0;
 const T_INACTIVE = 1;
@@ -21,6 +24,7 @@ const T_LOCAL_PENDING = 4;
 
 export class KernelLru {
   readonly targetFree: number;
+  private readonly nrScans: number;
   private next: Int32Array;
   private prev: Int32Array;
   private type: Uint8Array;
@@ -28,20 +32,38 @@ export class KernelLru {
   private cpuOf: Uint16Array;
   /** Nodes never used yet: the global free list implicitly continues with fresh, fresh+1, ... */
   private fresh = 0;
-  /** Sentinel ids: heads of the global lists, then each CPU's local free and pending lists. */
+  /**
+   * Sentinel ids after the nodes: for each LRU list set (one, or one per CPU with per-CPU lists)
+   * the heads of its active, inactive and free lists; then each CPU's local free and pending lists.
+   */
   private readonly base: number;
-  private counts = [0, 0];
-  private nextInactiveRotation: number;
+  private readonly localBase: number;
+  /** Per list set: [active count, inactive count]. */
+  private counts: number[][];
+  private nextInactiveRotation: number[];
+  /** Per-CPU lists: nodes never used yet per CPU (node ids cpu * share + fresh[cpu]). */
+  private readonly share: number;
+  private freshPerCpu: number[];
 
-  /** `evict(node)` removes the node's element from the hash table (the kernel's del_from_htab). */
+  /**
+   * `evict(node)` removes the node's element from the hash table (the kernel's del_from_htab).
+   * With `perCpuLists`, maxEntries must be a multiple of cpus (see lruCapacity).
+   */
   constructor(
     private readonly maxEntries: number,
     private readonly cpus: number,
     private readonly evict: (node: number) => boolean,
+    private readonly perCpuLists = false,
   ) {
-    this.targetFree = Math.min(Math.max(Math.floor(Math.floor(maxEntries / cpus) / 2), 1), LOCAL_FREE_TARGET);
+    const sets = perCpuLists ? cpus : 1;
+    this.targetFree = perCpuLists ? PERCPU_FREE_TARGET : Math.min(Math.max(Math.floor(Math.floor(maxEntries / cpus) / 2), 1), LOCAL_FREE_TARGET);
+    this.nrScans = perCpuLists ? PERCPU_FREE_TARGET : LOCAL_FREE_TARGET;
+    this.share = perCpuLists ? maxEntries / cpus : maxEntries;
+    this.freshPerCpu = new Array<number>(sets).fill(0);
+    this.counts = Array.from({ length: sets }, () => [0, 0]);
     this.base = maxEntries;
-    const n = maxEntries + 3 + 2 * cpus;
+    this.localBase = maxEntries + 3 * sets;
+    const n = this.localBase + (perCpuLists ? 0 : 2 * cpus);
     // Sentinels live after the nodes; the arrays are sized for everything at once, but node ids
     // beyond `fresh` are never touched, so only the sentinels' part is written now.
     this.next = new Int32Array(n);
@@ -49,33 +71,37 @@ export class KernelLru {
     this.type = new Uint8Array(n);
     this.ref = new Uint8Array(n);
     this.cpuOf = new Uint16Array(n);
-    for (let h = this.base; h < n; h++) this.next[h] = this.prev[h] = h;
-    this.nextInactiveRotation = this.head(T_INACTIVE);
+    this.nextInactiveRotation = [];
+    this.reset();
   }
 
   reset(): void {
     const n = this.next.length;
     for (let h = this.base; h < n; h++) this.next[h] = this.prev[h] = h;
     this.fresh = 0;
-    this.counts = [0, 0];
-    this.nextInactiveRotation = this.head(T_INACTIVE);
+    this.freshPerCpu.fill(0);
+    for (const c of this.counts) c[0] = c[1] = 0;
+    this.nextInactiveRotation = this.counts.map((_, set) => this.head(T_INACTIVE, set));
   }
 
-  private head(t: number): number {
-    return this.base + t;
+  /** Head of global list `t` of list set `set` (0 for the common LRU; the CPU for per-CPU lists). */
+  private head(t: number, set = 0): number {
+    return this.base + 3 * set + t;
   }
   private localFree(cpu: number): number {
-    return this.base + 3 + 2 * cpu;
+    return this.localBase + 2 * cpu;
   }
   private localPending(cpu: number): number {
-    return this.base + 4 + 2 * cpu;
+    return this.localBase + 1 + 2 * cpu;
   }
 
+  /** Takes `n` out of its list (leaving it linked to itself, so a second unlink does nothing). */
   private unlink(n: number): void {
     const p = this.prev[n]!;
     const x = this.next[n]!;
     this.next[p] = x;
     this.prev[x] = p;
+    this.next[n] = this.prev[n] = n;
   }
 
   /** list_move: to the head of the list at sentinel `h`. */
@@ -91,46 +117,68 @@ export class KernelLru {
     return this.next[h] === h;
   }
 
-  /** __bpf_lru_node_move: between global lists; clears the reference bit. */
+  /** The list set a node belongs to. */
+  private setOf(n: number): number {
+    return this.perCpuLists ? this.cpuOf[n]! : 0;
+  }
+
+  /** __bpf_lru_node_move: between the lists of the node's set; clears the reference bit. */
   private move(n: number, t: number): void {
+    const set = this.setOf(n);
+    const counts = this.counts[set]!;
     const from = this.type[n]!;
     if (from !== t) {
-      if (from <= T_INACTIVE) this.counts[from]!--;
-      if (t <= T_INACTIVE) this.counts[t]!++;
+      if (from <= T_INACTIVE) counts[from]!--;
+      if (t <= T_INACTIVE) counts[t]!++;
       this.type[n] = t;
     }
     this.ref[n] = 0;
-    if (n === this.nextInactiveRotation) this.nextInactiveRotation = this.prev[n]!;
+    if (n === this.nextInactiveRotation[set]) this.nextInactiveRotation[set] = this.prev[n]!;
     this.unlink(n);
-    this.addHead(n, this.head(t));
+    this.addHead(n, this.head(t, set));
   }
 
   /** From a local list into a global one (__bpf_lru_node_move_in). */
   private moveIn(n: number, t: number): void {
-    this.counts[t]!++;
+    this.counts[0]![t]!++;
     this.type[n] = t;
     this.ref[n] = 0;
     this.unlink(n);
     this.addHead(n, this.head(t));
   }
 
-  /** From a global list to a local free list (__bpf_lru_node_move_to_free). */
+  /** Out of the active/inactive lists to a free list (__bpf_lru_node_move_to_free). */
   private moveToFree(n: number, cpu: number): void {
+    const set = this.setOf(n);
     const from = this.type[n]!;
-    if (from <= T_INACTIVE) this.counts[from]!--;
-    if (n === this.nextInactiveRotation) this.nextInactiveRotation = this.prev[n]!;
+    if (from <= T_INACTIVE) this.counts[set]![from]!--;
+    if (n === this.nextInactiveRotation[set]) this.nextInactiveRotation[set] = this.prev[n]!;
     this.unlink(n);
-    this.addHead(n, this.localFree(cpu));
-    this.type[n] = T_LOCAL_FREE;
+    if (this.perCpuLists) {
+      this.addHead(n, this.head(T_FREE, set));
+      this.type[n] = T_FREE;
+    } else {
+      this.addHead(n, this.localFree(cpu));
+      this.type[n] = T_LOCAL_FREE;
+    }
   }
 
-  /** Takes the first node of the global free list (freed nodes first, then never-used ones). */
-  private popGlobalFree(): number {
-    const h = this.head(T_FREE);
+  /** Takes the first node of a free list (freed nodes first, then never-used ones). */
+  private popGlobalFree(set = 0): number {
+    const h = this.head(T_FREE, set);
     if (!this.empty(h)) {
       const n = this.next[h]!;
       this.unlink(n);
       return n;
+    }
+    if (this.perCpuLists) {
+      if (this.freshPerCpu[set]! < this.share) {
+        const n = set * this.share + this.freshPerCpu[set]!++;
+        this.cpuOf[n] = set;
+        this.next[n] = this.prev[n] = n;
+        return n;
+      }
+      return -1;
     }
     if (this.fresh < this.maxEntries) {
       const n = this.fresh++;
@@ -149,27 +197,33 @@ export class KernelLru {
     }
   }
 
-  private rotateActive(): void {
-    const h = this.head(T_ACTIVE);
+  private rotate(set: number): void {
+    const counts = this.counts[set]!;
+    if (counts[T_INACTIVE]! < counts[T_ACTIVE]!) this.rotateActive(set);
+    this.rotateInactive(set);
+  }
+
+  private rotateActive(set: number): void {
+    const h = this.head(T_ACTIVE, set);
     const first = this.next[h]!;
     let i = 0;
     for (let n = this.prev[h]!; n !== h;) {
       const p = this.prev[n]!;
       this.move(n, this.ref[n] ? T_ACTIVE : T_INACTIVE);
-      if (++i === NR_SCANS || n === first) break;
+      if (++i === this.nrScans || n === first) break;
       n = p;
     }
   }
 
-  private rotateInactive(): void {
-    const h = this.head(T_INACTIVE);
+  private rotateInactive(set: number): void {
+    const h = this.head(T_INACTIVE, set);
     if (this.empty(h)) return;
-    let last = this.next[this.nextInactiveRotation]!;
+    let last = this.next[this.nextInactiveRotation[set]!]!;
     if (last === h) last = this.next[last]!;
-    let cur = this.nextInactiveRotation;
+    let cur = this.nextInactiveRotation[set]!;
     let next = cur;
     let i = 0;
-    while (i < NR_SCANS) {
+    while (i < this.nrScans) {
       if (cur === h) {
         cur = this.prev[cur]!;
         continue;
@@ -180,11 +234,11 @@ export class KernelLru {
       cur = next;
       i++;
     }
-    this.nextInactiveRotation = next;
+    this.nextInactiveRotation[set] = next;
   }
 
-  private shrink(want: number, cpu: number): void {
-    const h = this.head(T_INACTIVE);
+  private shrink(want: number, cpu: number, set = 0): void {
+    const h = this.head(T_INACTIVE, set);
     let shrunk = 0;
     let i = 0;
     for (let n = this.prev[h]!; n !== h;) {
@@ -195,12 +249,12 @@ export class KernelLru {
         this.moveToFree(n, cpu);
         if (++shrunk === want) break;
       }
-      if (++i === NR_SCANS) break;
+      if (++i === this.nrScans) break;
       n = p;
     }
     if (shrunk > 0) return;
     // Force: ignore the reference bits.
-    const list = this.empty(h) ? this.head(T_ACTIVE) : h;
+    const list = this.empty(h) ? this.head(T_ACTIVE, set) : h;
     for (let n = this.prev[list]!; n !== list; n = this.prev[n]!) {
       if (this.evict(n)) {
         this.moveToFree(n, cpu);
@@ -211,8 +265,7 @@ export class KernelLru {
 
   private popFreeToLocal(cpu: number): void {
     this.flushPending(cpu);
-    if (this.counts[T_INACTIVE]! < this.counts[T_ACTIVE]!) this.rotateActive();
-    this.rotateInactive();
+    this.rotate(0);
     let nfree = 0;
     while (nfree < this.targetFree) {
       const n = this.popGlobalFree();
@@ -245,8 +298,24 @@ export class KernelLru {
     return -1;
   }
 
-  /** bpf_common_lru_pop_free on `cpu`: a free node (now pending on that CPU), or -1. */
+  /** bpf_percpu_lru_pop_free: a node from `cpu`'s own lists, now at the head of its inactive list. */
+  private popPerCpu(cpu: number): number {
+    this.rotate(cpu);
+    let n = this.popGlobalFree(cpu);
+    if (n < 0) {
+      this.shrink(PERCPU_FREE_TARGET, cpu, cpu);
+      n = this.popGlobalFree(cpu);
+    }
+    if (n < 0) return -1;
+    this.cpuOf[n] = cpu;
+    this.type[n] = T_FREE;
+    this.move(n, T_INACTIVE);
+    return n;
+  }
+
+  /** A free node for an element created on `cpu`, or -1 (bpf_lru_pop_free). */
   pop(cpu: number): number {
+    if (this.perCpuLists) return this.popPerCpu(cpu);
     let n = this.popLocalFree(cpu);
     if (n < 0) {
       this.popFreeToLocal(cpu);
@@ -270,7 +339,7 @@ export class KernelLru {
 
   /** bpf_lru_push_free: a node whose element was deleted (or a node that was not used). */
   pushFree(n: number): void {
-    if (this.type[n] === T_LOCAL_PENDING) {
+    if (!this.perCpuLists && this.type[n] === T_LOCAL_PENDING) {
       this.type[n] = T_LOCAL_FREE;
       this.ref[n] = 0;
       this.unlink(n);
@@ -291,9 +360,22 @@ export class KernelLru {
     const walk = (h: number): void => {
       for (let n = this.prev[h]!; n !== h; n = this.prev[n]!) out.push(n);
     };
-    walk(this.head(T_INACTIVE));
-    walk(this.head(T_ACTIVE));
-    for (let c = 0; c < this.cpus; c++) walk(this.localPending(c));
+    for (let set = 0; set < this.counts.length; set++) {
+      walk(this.head(T_INACTIVE, set));
+      walk(this.head(T_ACTIVE, set));
+    }
+    if (!this.perCpuLists) for (let c = 0; c < this.cpus; c++) walk(this.localPending(c));
     return out;
   }
+}
+
+/**
+ * The number of elements an LRU map holds: max_entries, except that with per-CPU lists
+ * (BPF_F_NO_COMMON_LRU) the kernel rounds it up to a multiple of the CPU count (down if that
+ * overflows 32 bits).
+ */
+export function lruCapacity(maxEntries: number, cpus: number, perCpuLists: boolean): number {
+  if (!perCpuLists) return maxEntries;
+  const up = Math.ceil(maxEntries / cpus) * cpus;
+  return up > 0xffffffff ? Math.floor(maxEntries / cpus) * cpus : up;
 }

@@ -10,11 +10,14 @@
 //   key_size/value_size bytes, so this cannot happen there).
 
 import { BPF_F_RDONLY_PROG, type MapDef, type MapType } from './def.js';
+
+/** lru_hash flag: one LRU list per CPU instead of a common one. */
+export const BPF_F_NO_COMMON_LRU = 1 << 1;
 import {
   BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, BPF_RB_AVAIL_DATA, BPF_RB_CONS_POS, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP,
   BPF_RB_PROD_POS, BPF_RB_RING_SIZE, E2BIG, EBADF, EEXIST, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, ENOTSUPP, EPERM,
 } from './errno.js';
-import { KernelLru } from './lru.js';
+import { KernelLru, lruCapacity } from './lru.js';
 import { IdList, SlotStore, WINDOW_BYTES, type WindowAllocator, newStorage } from './storage.js';
 
 /** The CPU host-side operations run on (it matters for the LRU's per-CPU lists). */
@@ -323,6 +326,10 @@ export class HashMap extends MapBase {
   private readonly order: IdList;
   /** LRU maps: the kernel's LRU lists (created on first use: they take 12 bytes per entry). */
   private lruState: KernelLru | null = null;
+  /** BPF_F_NO_COMMON_LRU: one LRU per CPU. */
+  private readonly perCpuLru: boolean;
+  /** Elements the map holds (max_entries, rounded up to a multiple of the CPUs for per-CPU LRU lists). */
+  readonly capacity: number;
 
   constructor(def: MapDef, index: number, env: MapEnv) {
     super(def, index, env);
@@ -331,12 +338,14 @@ export class HashMap extends MapBase {
     this.lru = t === 'lru_hash' || t === 'lru_percpu_hash';
     this.ofMaps = t === 'hash_of_maps';
     this.elemSize = roundUp8(def.valueSize);
-    this.store = new SlotStore(def.name, this.elemSize * (this.isPerCpu ? env.cpus : 1), def.maxEntries, env.windows);
-    this.order = new IdList(def.maxEntries);
+    this.perCpuLru = this.lru && ((def.flags ?? 0) & BPF_F_NO_COMMON_LRU) !== 0;
+    this.capacity = this.lru ? lruCapacity(def.maxEntries, env.cpus, this.perCpuLru) : def.maxEntries;
+    this.store = new SlotStore(def.name, this.elemSize * (this.isPerCpu ? env.cpus : 1), this.capacity, env.windows);
+    this.order = new IdList(this.capacity);
   }
 
   private get lruList(): KernelLru {
-    return (this.lruState ??= new KernelLru(this.def.maxEntries, this.env.cpus, (slot) => this.evictSlot(slot)));
+    return (this.lruState ??= new KernelLru(this.capacity, this.env.cpus, (slot) => this.evictSlot(slot), this.perCpuLru));
   }
 
   /** The LRU evicts the element in `slot` (the kernel's del_from_htab). */
@@ -369,7 +378,7 @@ export class HashMap extends MapBase {
 
   private popFree(): number {
     if (this.freed.length > 0) return this.freed.pop()!;
-    if (this.fresh < this.def.maxEntries) return this.fresh++;
+    if (this.fresh < this.capacity) return this.fresh++;
     return -1;
   }
 

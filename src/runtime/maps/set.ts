@@ -4,7 +4,7 @@
 import { type Diagnostic, type Result, fail, ok } from '../../util/diagnostics.js';
 import { BPF_F_NO_PREALLOC, type MapDef, type MapType } from './def.js';
 import {
-  ArrayMap, type BpfMap, FdArrayMap, HashMap, InertMap, MAX_RINGBUF_BYTES, type MapBase, type MapEnv, QueueStackMap,
+  ArrayMap, BPF_F_NO_COMMON_LRU, type BpfMap, FdArrayMap, HashMap, InertMap, MAX_RINGBUF_BYTES, type MapBase, type MapEnv, QueueStackMap,
   RingBufMap, roundUp8,
 } from './maps.js';
 import { WINDOW_BYTES, WindowAllocator } from './storage.js';
@@ -69,8 +69,10 @@ export function checkMapDef(def: MapDef, cpus = DEFAULT_CPUS): string | null {
     return `value_size must be 4 (a program or map reference), not ${v}`;
   }
   if (perCpu && v > MAX_PERCPU_VALUE) return `a per-CPU value of ${v} bytes is over the kernel's limit of ${MAX_PERCPU_VALUE}`;
-  if ((type === 'lru_hash' || type === 'lru_percpu_hash') && flags & BPF_F_NO_PREALLOC) {
-    return 'LRU maps are always preallocated: BPF_F_NO_PREALLOC is not supported';
+  const lru = type === 'lru_hash' || type === 'lru_percpu_hash';
+  if (lru && flags & BPF_F_NO_PREALLOC) return 'LRU maps are always preallocated: BPF_F_NO_PREALLOC is not supported';
+  if (!lru && flags & BPF_F_NO_COMMON_LRU && (type === 'hash' || type === 'percpu_hash')) {
+    return 'BPF_F_NO_COMMON_LRU is for LRU maps only';
   }
   const stride = roundUp8(v) * (perCpu ? cpus : 1);
   if (stride > WINDOW_BYTES) return `a value of ${stride} bytes (all CPUs) is larger than bpfbox's 16 MiB storage chunks`;
