@@ -210,6 +210,19 @@ class ProgBuilder {
     return this;
   }
 
+  /** Reserves `size` bytes and keeps the record in r7 (records whether it got one). */
+  ringHold(map: number, size: number): this {
+    this.lines.push(`r1 = map_fd(${map}) ll`, `r2 = ${size}`, 'r3 = 0', 'call 131', 'r7 = r0', 'r0 = 1', 'if r7 != 0 goto +1', 'r0 = 0');
+    this.record();
+    return this;
+  }
+
+  /** Submits the record held in r7 (the verifier knows it is not null only after a test). */
+  ringRelease(): this {
+    this.lines.push('if r7 == 0 goto +3', 'r1 = r7', 'r2 = 0', 'call 132');
+    return this;
+  }
+
   ringQuery(map: number, flags: number): this {
     this.lines.push(`r1 = map_fd(${map}) ll`, `r2 = ${flags}`, 'call 134');
     this.record();
@@ -323,6 +336,13 @@ describe.skipIf(!avail.ok)('map helpers against the kernel (BPF_PROG_TEST_RUN)',
         .ringReserve(1, 4088, false).ringReserve(1, 16, false).ringQuery(1, 0).ringReserve(1, 24, true)
         .ringQuery(1, 0).ringQuery(1, 1).ringQuery(1, 2).ringQuery(1, 3).ringQuery(1, 9)
         .ringReserve(1, 4000, false).ringQuery(1, 3);
+    });
+  });
+
+  it('ring buffer: a record held reserved while others are written limits the space the same way', () => {
+    compare([def('ringbuf', 0, 0, 4096)], (b) => {
+      b.ringHold(1, 2000).ringReserve(1, 1000, false).ringReserve(1, 1100, false).ringQuery(1, 0).ringReserve(1, 1000, true)
+        .ringQuery(1, 3).ringReserve(1, 64, false).ringRelease().ringQuery(1, 0).ringOutput(1, 8, 0).ringQuery(1, 3);
     });
   });
 });
