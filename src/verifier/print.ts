@@ -92,6 +92,7 @@ export function formatReg(reg: Reg, frameno: number, maps: readonly { name: stri
   }
   const parts: string[] = [];
   if (reg.id) parts.push(`id=${reg.id}`);
+  if (reg.ref) parts.push(`ref_obj_id=${reg.ref}`);
   if (reg.type === 'map_ptr' || reg.type === 'map_value' || reg.type === 'map_value_or_null') {
     const m = maps[reg.mapIdx];
     if (m) {
@@ -101,7 +102,9 @@ export function formatReg(reg: Reg, frameno: number, maps: readonly { name: stri
   }
   if (reg.off) parts.push(`off=${snum(BigInt(reg.off))}`);
   if (reg.type === 'pkt' || reg.type === 'pkt_meta') parts.push(`r=${unum(BigInt(reg.range))}`);
-  if (reg.type === 'mem') parts.push(`sz=${unum(BigInt(reg.memSize))}`);
+  if (reg.type === 'mem' || reg.type === 'ringbuf_mem' || reg.type === 'ringbuf_mem_or_null') {
+    parts.push(`sz=${unum(BigInt(reg.memSize))}`);
+  }
   if (isConst) {
     if (reg.v.var.value) parts.push(`imm=${snum(reg.v.var.value)}`);
   } else {
@@ -141,6 +144,8 @@ export function formatState(
       out += ` fp${(-spi - 1) * 8}=${buf}`;
     }
   }
+  if (st.refs.length) out += ` refs=${st.refs.map((r) => r.id).join(',')}`;
+  if (f.inCallback) out += ' cb';
   return out;
 }
 
