@@ -516,6 +516,20 @@ describe('map helpers in the interpreter', () => {
     expect(set.maps[0]!.lookupPerCpu(u32(7))!.map(num)).toEqual([2, 1]);
   });
 
+  it('map_lookup_percpu_elem reads another CPU\'s value; a CPU beyond the machine gives NULL', () => {
+    const set = new MapSet([def('percpu_array', 4, 8, 2)], { cpus: 3 });
+    set.maps[0]!.update(u32(1), u64(40), BPF_ANY, 2);
+    const rt = createMapRuntime(set, { cpu: 0 });
+    const prog = asm([
+      '*(u32 *)(r10 - 4) = 1', 'r1 = map_fd(0) ll', 'r2 = r10', 'r2 += -4', 'r3 = 2', 'call 195',
+      'if r0 == 0 goto out', 'r6 = *(u64 *)(r0 + 0)', 'r1 = map_fd(0) ll', 'r2 = r10', 'r2 += -4', 'r3 = 3', 'call 195',
+      'r0 += r6', 'exit', 'out:', 'r0 = 1', 'exit',
+    ]);
+    const res = run(prog, { helpers: rt.helpers(), resolvePseudo: rt.resolvePseudo, setup: (vm) => rt.setup(vm) });
+    expect(res.fault).toBeNull();
+    expect(Number(res.r0)).toBe(40);
+  });
+
   it('returns the kernel errno from update, and 0 from a lookup beyond an array', () => {
     const set = new MapSet([def('array', 4, 8, 4)]);
     const rt = createMapRuntime(set);

@@ -18,7 +18,7 @@ export {
   createMapRuntime, type MapRuntime, mapHandle, MAP_HELPER_IDS, describeErrno,
   HELPER_MAP_LOOKUP_ELEM, HELPER_MAP_UPDATE_ELEM, HELPER_MAP_DELETE_ELEM, HELPER_MAP_PUSH_ELEM, HELPER_MAP_POP_ELEM,
   HELPER_MAP_PEEK_ELEM, HELPER_RINGBUF_OUTPUT, HELPER_RINGBUF_RESERVE, HELPER_RINGBUF_SUBMIT, HELPER_RINGBUF_DISCARD,
-  HELPER_RINGBUF_QUERY,
+  HELPER_RINGBUF_QUERY, HELPER_MAP_LOOKUP_PERCPU_ELEM,
 } from './runtime.js';
 export { mapsFromJson, type MapsFromJsonOptions, mapsToJson, type MapJson, formatMaps, parseBytes, hex, leInt } from './json.js';
 export { KernelLru, lruCapacity } from './lru.js';

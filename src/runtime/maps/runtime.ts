@@ -21,9 +21,10 @@ export const HELPER_RINGBUF_RESERVE = 131;
 export const HELPER_RINGBUF_SUBMIT = 132;
 export const HELPER_RINGBUF_DISCARD = 133;
 export const HELPER_RINGBUF_QUERY = 134;
+export const HELPER_MAP_LOOKUP_PERCPU_ELEM = 195;
 
 /** Helper ids createMapRuntime implements. */
-export const MAP_HELPER_IDS: readonly number[] = [1, 2, 3, 87, 88, 89, 130, 131, 132, 133, 134];
+export const MAP_HELPER_IDS: readonly number[] = [1, 2, 3, 87, 88, 89, 130, 131, 132, 133, 134, 195];
 
 export interface MapRuntime {
   /** The simulated CPU programs run on (per-CPU map values); may be changed between runs. */
@@ -137,6 +138,7 @@ class Runtime implements MapRuntime {
       [HELPER_RINGBUF_SUBMIT, (c) => this.ringbufCommit(c, false)],
       [HELPER_RINGBUF_DISCARD, (c) => this.ringbufCommit(c, true)],
       [HELPER_RINGBUF_QUERY, (c) => this.ringbufQuery(c)],
+      [HELPER_MAP_LOOKUP_PERCPU_ELEM, (c) => this.lookupElem(c, true)],
     ]);
   }
 
@@ -184,13 +186,20 @@ class Runtime implements MapRuntime {
     return v.store.address(v.slot, v.offset);
   }
 
-  private lookupElem(c: HelperContext): void {
-    const name = 'bpf_map_lookup_elem';
+  /** bpf_map_lookup_elem, or with `otherCpu` bpf_map_lookup_percpu_elem(map, key, cpu). */
+  private lookupElem(c: HelperContext, otherCpu = false): void {
+    const name = otherCpu ? 'bpf_map_lookup_percpu_elem' : 'bpf_map_lookup_elem';
     const m = this.mapArg(c, name);
     if (!m) return;
     const key = this.readArg(c, name, 2, m.def.keySize, `key of map "${m.def.name}"`);
     if (!key) return;
-    const v = m.progLookup(key, this.cpuValue);
+    let cpu = this.cpuValue;
+    if (otherCpu) {
+      // Only per-CPU maps (the verifier refuses others); a CPU the machine does not have: NULL.
+      if (!m.perCpu || c.argHi(3) !== 0 || c.argLo(3) >= this.set.cpus) return c.setReturn(0);
+      cpu = c.argLo(3);
+    }
+    const v = m.progLookup(key, cpu);
     if (!v) return c.setReturn(0);
     if (v.kind === 'map') return c.setReturn(mapHandle(v.map));
     const addr = this.addressOf(c, m, v, name);
