@@ -1,8 +1,10 @@
 // bpfbox kernel oracle: a thin N-API (plain C API, node_api.h) binding over the bpf() system call.
 //
-// It only ever does five things: create maps (BPF_MAP_CREATE), fill/read them
-// (BPF_MAP_UPDATE_ELEM / BPF_MAP_LOOKUP_ELEM), load a program so the running kernel's verifier
-// judges it (BPF_PROG_LOAD, with the verifier log), run a loaded program on a test input
+// It only ever does these things: create maps (BPF_MAP_CREATE), fill, read, iterate, delete from
+// and freeze them (BPF_MAP_UPDATE_ELEM / LOOKUP_ELEM / GET_NEXT_KEY / DELETE_ELEM / FREEZE), read
+// a ring buffer map's records through its mmap()ed pages, load a program so the running kernel's
+// verifier judges it (BPF_PROG_LOAD, with the verifier log, and optionally BTF loaded with
+// BPF_BTF_LOAD for its func_info), run a loaded program on a test input
 // (BPF_PROG_TEST_RUN) and close file descriptors. It never attaches a program to a hook or an
 // interface, never pins anything in bpffs and never asks for live XDP frames: every object it
 // creates lives only as long as its file descriptor, which the caller closes.
@@ -12,6 +14,8 @@
 #include <node_api.h>
 
 #include <linux/bpf.h>
+#include <linux/types.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -429,6 +433,195 @@ napi_value MapLookup(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// mapGetNextKey({fd, key?}) -> the key after `key` (the first key when absent), or null at the
+// end (ENOENT) or on error. Iterating this way is how user space lists a hash map's keys.
+napi_value MapGetNextKey(napi_env env, napi_callback_info info) {
+  napi_value o;
+  if (!get_arg_object(env, info, &o)) return nullptr;
+  int32_t fd = -1;
+  std::vector<uint8_t> key;
+  int has_key = 0;
+  if (get_i32(env, o, "fd", &fd) != 1 || (has_key = get_bytes(env, o, "key", &key)) < 0) {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    return pending ? nullptr : throw_type(env, "mapGetNextKey needs fd");
+  }
+  uint32_t key_size = 0;
+  if (map_value_bytes(fd, &key_size) == 0 || key_size == 0 || key_size > 4096) {
+    napi_value result;
+    NAPI_OK(napi_get_null(env, &result));
+    return result;
+  }
+  // Never let the kernel read past our key: pad a short one (it then names no entry).
+  if (has_key == 1 && key.size() < key_size) key.resize(key_size, 0);
+  std::vector<uint8_t> next(key_size);
+  union bpf_attr attr;
+  memset(&attr, 0, sizeof(attr));
+  attr.map_fd = static_cast<uint32_t>(fd);
+  attr.key = has_key == 1 ? ptr_to_u64(key.data()) : 0;
+  attr.next_key = ptr_to_u64(next.data());
+  long r = sys_bpf(BPF_MAP_GET_NEXT_KEY, &attr, sizeof(attr));
+  napi_value result;
+  if (r < 0) {
+    NAPI_OK(napi_get_null(env, &result));
+    return result;
+  }
+  if (!make_u8(env, next.data(), next.size(), &result)) return nullptr;
+  return result;
+}
+
+// mapDelete({fd, key}) -> 0 or errno
+napi_value MapDelete(napi_env env, napi_callback_info info) {
+  napi_value o;
+  if (!get_arg_object(env, info, &o)) return nullptr;
+  int32_t fd = -1;
+  std::vector<uint8_t> key;
+  if (get_i32(env, o, "fd", &fd) != 1 || get_bytes(env, o, "key", &key) != 1) {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    return pending ? nullptr : throw_type(env, "mapDelete needs fd, key");
+  }
+  uint32_t key_size = 0;
+  int err = 0;
+  if (map_value_bytes(fd, &key_size) == 0) {
+    err = EBADF;
+  } else if (key.size() < key_size) {
+    err = EINVAL;
+  } else {
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.map_fd = static_cast<uint32_t>(fd);
+    attr.key = ptr_to_u64(key.data());
+    err = sys_bpf(BPF_MAP_DELETE_ELEM, &attr, sizeof(attr)) < 0 ? errno : 0;
+  }
+  napi_value result;
+  NAPI_OK(napi_create_int32(env, err, &result));
+  return result;
+}
+
+// mapFreeze(fd) -> 0 or errno. A frozen map cannot be changed from user space any more; with
+// BPF_F_RDONLY_PROG it is what the verifier treats as constant (.rodata).
+napi_value MapFreeze(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  int32_t fd = -1;
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok) {
+    return throw_type(env, "mapFreeze(fd) needs an integer fd");
+  }
+  union bpf_attr attr;
+  memset(&attr, 0, sizeof(attr));
+  attr.map_fd = static_cast<uint32_t>(fd);
+  int err = sys_bpf(BPF_MAP_FREEZE, &attr, sizeof(attr)) < 0 ? errno : 0;
+  napi_value result;
+  NAPI_OK(napi_create_int32(env, err, &result));
+  return result;
+}
+
+// ringbufConsume(fd) -> {errno, records: Uint8Array[]}: the records committed to a
+// BPF_MAP_TYPE_RINGBUF map and not consumed yet, oldest first (discarded ones are skipped), and
+// the consumer position advanced past them, as libbpf's ring_buffer__consume does. The map is
+// mapped as the kernel lays it out: page 0 the consumer position (writable), page 1 the producer
+// position, then the data pages twice in a row (so a record that wraps is contiguous).
+// Each record starts with an 8-byte header: u32 length | BUSY (bit 31) | DISCARD (bit 30), u32
+// page offset; records are 8-byte aligned.
+napi_value RingbufConsume(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  int32_t fd = -1;
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok) {
+    return throw_type(env, "ringbufConsume(fd) needs an integer fd");
+  }
+  napi_value result, records;
+  NAPI_OK(napi_create_object(env, &result));
+  NAPI_OK(napi_create_array(env, &records));
+  int err = 0;
+
+  struct bpf_map_info minfo;
+  memset(&minfo, 0, sizeof(minfo));
+  union bpf_attr attr;
+  memset(&attr, 0, sizeof(attr));
+  attr.info.bpf_fd = static_cast<uint32_t>(fd);
+  attr.info.info_len = sizeof(minfo);
+  attr.info.info = ptr_to_u64(&minfo);
+  const long page = sysconf(_SC_PAGESIZE);
+  if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) != 0) {
+    err = errno;
+  } else if (minfo.type != BPF_MAP_TYPE_RINGBUF || page <= 0) {
+    err = EINVAL;
+  } else {
+    const uint64_t size = minfo.max_entries;  // data bytes: a power of two, a multiple of a page
+    const uint64_t mask = size - 1;
+    void* cons = mmap(nullptr, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    void* prod = cons == MAP_FAILED
+                     ? MAP_FAILED
+                     : mmap(nullptr, page + 2 * size, PROT_READ, MAP_SHARED, fd, page);
+    if (cons == MAP_FAILED || prod == MAP_FAILED) {
+      err = errno;
+    } else {
+      volatile uint64_t* cons_pos = static_cast<volatile uint64_t*>(cons);
+      const uint8_t* data = static_cast<const uint8_t*>(prod) + page;
+      uint64_t c = __atomic_load_n(cons_pos, __ATOMIC_ACQUIRE);
+      const uint64_t p = __atomic_load_n(static_cast<volatile uint64_t*>(prod), __ATOMIC_ACQUIRE);
+      uint32_t n = 0;
+      while (c < p) {
+        const uint32_t hdr = __atomic_load_n(reinterpret_cast<const uint32_t*>(data + (c & mask)),
+                                             __ATOMIC_ACQUIRE);
+        if (hdr & (1u << 31)) break;  // reserved, not yet submitted: stop here, as libbpf does
+        const uint32_t len = hdr & ~((1u << 31) | (1u << 30));
+        if (!(hdr & (1u << 30))) {
+          napi_value rec;
+          if (len > size || !make_u8(env, data + (c & mask) + 8, len, &rec) ||
+              napi_set_element(env, records, n++, rec) != napi_ok) {
+            err = EIO;
+            break;
+          }
+        }
+        c += (static_cast<uint64_t>(len) + 8 + 7) & ~static_cast<uint64_t>(7);
+        __atomic_store_n(cons_pos, c, __ATOMIC_RELEASE);
+      }
+    }
+    if (prod != MAP_FAILED) munmap(prod, page + 2 * size);
+    if (cons != MAP_FAILED) munmap(cons, page);
+  }
+  if (!set_int(env, result, "errno", err)) return nullptr;
+  NAPI_OK(napi_set_named_property(env, result, "records", records));
+  return result;
+}
+
+// btfLoad({btf}) -> {fd, errno, log}: loads raw BTF (header, types, strings) with BPF_BTF_LOAD,
+// so that programs can name it (prog_btf_fd) for their func_info. The log says why the kernel
+// refused it.
+napi_value BtfLoad(napi_env env, napi_callback_info info) {
+  napi_value o;
+  if (!get_arg_object(env, info, &o)) return nullptr;
+  std::vector<uint8_t> btf;
+  if (get_bytes(env, o, "btf", &btf) != 1) {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    return pending ? nullptr : throw_type(env, "btfLoad needs btf (Uint8Array)");
+  }
+  if (btf.size() > (16u << 20)) return throw_type(env, "btf too large");
+  std::vector<char> log(64 << 10, '\0');
+  union bpf_attr attr;
+  memset(&attr, 0, sizeof(attr));
+  attr.btf = ptr_to_u64(btf.data());
+  attr.btf_size = static_cast<uint32_t>(btf.size());
+  attr.btf_log_buf = ptr_to_u64(log.data());
+  attr.btf_log_size = static_cast<uint32_t>(log.size());
+  attr.btf_log_level = 1;
+  long fd = sys_bpf(BPF_BTF_LOAD, &attr, sizeof(attr));
+  int err = fd < 0 ? errno : 0;
+  napi_value result;
+  NAPI_OK(napi_create_object(env, &result));
+  if (!set_int(env, result, "fd", fd < 0 ? -1 : fd) || !set_int(env, result, "errno", err) ||
+      !set_string(env, result, "log", log.data(), fd < 0 ? strnlen(log.data(), log.size()) : 0)) {
+    return nullptr;
+  }
+  return result;
+}
+
 // ---------------------------------------------------------------------------------------------
 // progLoad({progType, insns, license?, logLevel?, logSize?, expectedAttachType?, progFlags?,
 //           kernVersion?, name?, fdArray?, growLog?})
@@ -445,6 +638,8 @@ napi_value ProgLoad(napi_env env, napi_callback_info info) {
   std::string license = "GPL";
   std::string name;
   std::vector<int32_t> fd_array;
+  std::vector<uint8_t> func_info;  // struct bpf_func_info records {u32 insn_off, u32 type_id}
+  int32_t btf_fd = -1;
   if (get_u32(env, o, "progType", &prog_type) != 1) {
     bool pending = false;
     napi_is_exception_pending(env, &pending);
@@ -460,9 +655,12 @@ napi_value ProgLoad(napi_env env, napi_callback_info info) {
       get_u32(env, o, "progFlags", &flags) < 0 ||
       get_u32(env, o, "kernVersion", &kern_version) < 0 ||
       get_string(env, o, "license", &license) < 0 || get_string(env, o, "name", &name) < 0 ||
-      get_i32_array(env, o, "fdArray", &fd_array) < 0) {
+      get_i32_array(env, o, "fdArray", &fd_array) < 0 || get_i32(env, o, "btfFd", &btf_fd) < 0 ||
+      get_bytes(env, o, "funcInfo", &func_info) < 0) {
     return nullptr;
   }
+  if (func_info.size() % 8 != 0) return throw_type(env, "funcInfo length must be a multiple of 8");
+  if (!func_info.empty() && btf_fd < 0) return throw_type(env, "funcInfo needs btfFd");
   // growLog: false keeps the first buffer even when the log does not fit. Since Linux 6.4 the
   // kernel then keeps the log's END (the error and the statistics) and fails with ENOSPC.
   bool grow_log = true;
@@ -503,6 +701,12 @@ napi_value ProgLoad(napi_env env, napi_callback_info info) {
       attr.prog_name[n++] = ok ? c : '_';
     }
     if (!fd_array.empty()) attr.fd_array = ptr_to_u64(fd_array.data());
+    if (btf_fd >= 0) attr.prog_btf_fd = static_cast<uint32_t>(btf_fd);
+    if (!func_info.empty()) {
+      attr.func_info_rec_size = 8;
+      attr.func_info = ptr_to_u64(func_info.data());
+      attr.func_info_cnt = static_cast<uint32_t>(func_info.size() / 8);
+    }
     if (log_level != 0) {
       log.assign(log_size, '\0');
       attr.log_level = log_level;
@@ -679,6 +883,11 @@ napi_value Init(napi_env env, napi_value exports) {
       {"mapCreate", nullptr, MapCreate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"mapUpdate", nullptr, MapUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"mapLookup", nullptr, MapLookup, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"mapGetNextKey", nullptr, MapGetNextKey, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"mapDelete", nullptr, MapDelete, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"mapFreeze", nullptr, MapFreeze, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"btfLoad", nullptr, BtfLoad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"ringbufConsume", nullptr, RingbufConsume, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"progLoad", nullptr, ProgLoad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"progTestRun", nullptr, ProgTestRun, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"close", nullptr, Close, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -688,7 +897,8 @@ napi_value Init(napi_env env, napi_value exports) {
     return nullptr;
   }
   napi_value version;
-  if (napi_create_uint32(env, 1, &version) == napi_ok) {
+  // Bump together with EXPECTED_ABI in src/oracle/native.ts whenever the exports change.
+  if (napi_create_uint32(env, 2, &version) == napi_ok) {
     napi_set_named_property(env, exports, "abiVersion", version);
   }
   return exports;

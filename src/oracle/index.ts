@@ -18,6 +18,7 @@ import {
 
 export * from './log.js';
 export * from './maps.js';
+export * from './object.js';
 export * from './types.js';
 export { addonPath, loadAddon, type NativeAddon } from './native.js';
 

@@ -44,6 +44,10 @@ export interface NativeProgLoadOptions {
   name?: string;
   /** fd_array for `lddw map_idx(N)` / `map_idx_value(N, off)` (src 5/6) */
   fdArray?: number[];
+  /** BTF fd (btfLoad) the program's func_info names types in */
+  btfFd?: number;
+  /** struct bpf_func_info records (u32 insn_off, u32 type_id, little-endian), one per function */
+  funcInfo?: Uint8Array;
   /**
    * false: do not retry with a bigger buffer when the log does not fit (the load then fails with
    * ENOSPC; Linux 6.4+ keeps the END of the log, older kernels the start). Default true.
@@ -68,6 +72,16 @@ export interface NativeAddon {
   /** 0 or errno */
   mapUpdate(o: { fd: number; key: Uint8Array; value: Uint8Array; flags?: number }): number;
   mapLookup(o: { fd: number; key: Uint8Array; valueSize: number }): Uint8Array | null;
+  /** the key after `key` (the first key without one); null at the end or on error */
+  mapGetNextKey(o: { fd: number; key?: Uint8Array }): Uint8Array | null;
+  /** 0 or errno */
+  mapDelete(o: { fd: number; key: Uint8Array }): number;
+  /** BPF_MAP_FREEZE: 0 or errno */
+  mapFreeze(fd: number): number;
+  /** BPF_BTF_LOAD of raw BTF: fd >= 0, or -1 with errno and the kernel's log */
+  btfLoad(o: { btf: Uint8Array }): { fd: number; errno: number; log: string };
+  /** a ring buffer map's submitted records not consumed yet, oldest first; consumes them */
+  ringbufConsume(fd: number): { errno: number; records: Uint8Array[] };
   progLoad(o: NativeProgLoadOptions): NativeProgLoadResult;
   progTestRun(o: {
     fd: number; dataIn: Uint8Array; ctxIn?: Uint8Array; repeat?: number; dataOutSize?: number; ctxOutSize?: number;
@@ -77,7 +91,8 @@ export interface NativeAddon {
   geteuid(): number;
 }
 
-const EXPECTED_ABI = 1;
+/** Bumped with the addon's abiVersion (native/bpf_oracle.cc) whenever its exports change. */
+const EXPECTED_ABI = 2;
 
 /** The repository root, seen from src/oracle (vitest) or dist/oracle (compiled). */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
