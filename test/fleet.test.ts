@@ -250,6 +250,18 @@ describe('hand-checkable small fleets', () => {
     expect(m.time_to_revert!).toBeLessThan(78);
   });
 
+  it('a good update as the main content: nothing fails, time_to_protect comes from the same run', () => {
+    const r = simulateFleet(handFleet({ content: 'good', horizonMin: 600 }, 0));
+    const m = r.metrics;
+    expect(m.crashed_ever + m.rejected_loads + m.exposed).toBe(0);
+    expect(m.first_alert_min).toBeNull();
+    expect(m.time_to_revert).toBeNull();
+    expect(r.series.counts.RUNNING_NEW[599]).toBe(1000);
+    expect(m.time_to_protect!).toBeGreaterThan(0);
+    expect(m.time_to_protect!).toBeLessThan(30);
+    expect(r.goodRun!.tMin).toEqual(r.series.tMin);
+  });
+
   it('pinning the sensor to N-1 does not hold back content (SF)', () => {
     const m = simulateFleet(handFleet({ fleet: { pinSensorNMinus1Share: 1 } }, 0)).metrics;
     expect(m.pinned_orgs_crashed).toBe(1000);

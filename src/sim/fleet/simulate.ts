@@ -400,7 +400,8 @@ function runOnce(
     strat.kind === 'customer' ? policyRelease[fl.policy[c]!]! : ringRelease[fl.ring[c]!]!;
   let stopAt = Infinity; // no deliveries at t >= stopAt
   let revertAt = Infinity; // rollback published: boot-looping hosts can heal, pending hosts revert
-  if (strat.kind === 'all-at-once' && strat.revert === 'fixed') {
+  if (bad && strat.kind === 'all-at-once' && strat.revert === 'fixed') {
+    // the 2024 replay's revert is a reaction to the bad content; a good update stays published
     stopAt = strat.revertAtMin;
     revertAt = strat.revertAtMin;
   }
