@@ -336,6 +336,22 @@ describe.skipIf(!avail.ok)('agreement with the kernel (BPF_PROG_TEST_RUN)', () =
     compare(adjust(65, 100), Uint8Array.from({ length: 1500 }, (_, i) => i & 0xff));
   });
 
+  it('packets over 3520 bytes: the rest in fragments (data_end, buff_len, load/store across, tail)', () => {
+    const big = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 13 + 5) & 0xff);
+    const lengths = 'r6 = r1\ncall 188\nr2 = *(u32 *)(r6 + 0)\nr3 = *(u32 *)(r6 + 4)\nr3 -= r2\nr0 <<= 16\nr0 |= r3\nexit';
+    const load = (off: number) => `r1 = r1\nr2 = ${off}\nr3 = r10\nr3 += -8\nr4 = 8\ncall 189\nr0 = *(u64 *)(r10 - 8)\nexit`;
+    const store = (off: number) => `r2 = 0x0102030405060708 ll\n*(u64 *)(r10 - 8) = r2\nr2 = ${off}\nr3 = r10\nr3 += -8\nr4 = 8\ncall 190\nexit`;
+    for (const n of [3520, 3521, 4000, 9000]) {
+      compare(lengths, big(n));
+      compare(`r6 = r1\n${adjust(65, 0)}`, big(n));
+    }
+    // the loaded u64's low half is what the test run reports
+    for (const off of [3510, 3515, 3519, 3990, 3992]) compare(load(off), big(4000), false);
+    for (const off of [3515, 3992, 3993, 7610]) compare(store(off), big(9000));
+    for (const off of [1, 100, 576, 577, 4096, -1, -479, -480, -481, -4000, -3985, -3986]) compare(adjust(65, off), big(4000));
+    for (const off of [-5480, -5481, -8986, -8987]) compare(adjust(65, off), big(9000));
+  });
+
   it('metadata and head together', () => {
     compare('r6 = r1\nr2 = -8\ncall 54\nr1 = r6\nr2 = -16\ncall 44\nexit');
     compare('r6 = r1\nr2 = -8\ncall 54\nr1 = r6\nr2 = 20\ncall 44\nexit');

@@ -5,15 +5,20 @@
 // Geometry of BPF_PROG_TEST_RUN (net/bpf/test_run.c, Linux 6.18, no ctx_in): one 4096-byte frame;
 // data_hard_start at 0, data = data_meta at XDP_PACKET_HEADROOM (256), data_end = data + length;
 // the last SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) = 320 bytes are reserved tailroom, so
-// the packet may grow to 4096 - 320 (3520 bytes of packet at the default headroom). Packets longer
-// than that are split into fragments by the kernel; bpfbox keeps them linear in a larger frame.
+// the packet may grow to 4096 - 320 (3520 bytes of packet at the default headroom). As the test
+// run, a longer packet keeps its first 3520 bytes in the frame (data_end stops there) and the rest
+// in page-sized fragments: xdp_get_buff_len, xdp_load_bytes / store_bytes and adjust_tail see
+// them, direct packet access does not, and the output packet includes them.
 // The rules of the helpers (net/core/filter.c):
 //   adjust_head(off):  data + off must stay in [data_hard_start + sizeof(struct xdp_frame) (40) +
 //                      metalen, data_end - ETH_HLEN]; the metadata moves along; else -EINVAL.
 //   adjust_meta(off):  data_meta + off in [data_hard_start + 40, data]; else -EINVAL; the new
 //                      metadata length must be a multiple of 4 and at most 255, else -EACCES.
 //   adjust_tail(off):  data_end + off in [data + ETH_HLEN, frame end - tailroom]; else -EINVAL;
-//                      grown bytes are zeroed.
+//                      grown bytes are zeroed. With fragments: growing extends the last fragment
+//                      within its page (else -EINVAL); shrinking takes bytes from the last
+//                      fragments first, dropping emptied ones, then from the frame once none is
+//                      left; the whole buffer keeps at least ETH_HLEN bytes (else -EINVAL).
 // The test run's output packet is data_meta .. data_end (the metadata included).
 
 import type { HelperContext, HelperFn } from '../../vm/helpers.js';
@@ -35,9 +40,17 @@ export const EACCES = 13;
 export const XDP_ABORTED = 0;
 export const XDP_REDIRECT = 4;
 
+/** A fragment: a page holding `size` bytes from its start (the test run's frags have offset 0). */
+interface Frag {
+  readonly page: Uint8Array;
+  size: number;
+}
+
 export class XdpBuffer {
   /** The whole frame; offsets below index it. */
   readonly frame: Uint8Array;
+  /** The packet bytes past the linear part. */
+  frags: Frag[] = [];
   data = XDP_PACKET_HEADROOM;
   dataMeta = XDP_PACKET_HEADROOM;
   dataEnd: number;
@@ -48,16 +61,31 @@ export class XdpBuffer {
   onChange: (() => void) | null = null;
 
   constructor(readonly packet: Uint8Array) {
-    this.frame = new Uint8Array(Math.max(XDP_FRAME_SIZE, XDP_PACKET_HEADROOM + packet.length + XDP_TAILROOM));
-    this.dataEnd = this.data + packet.length;
+    this.frame = new Uint8Array(XDP_FRAME_SIZE);
+    this.dataEnd = this.data;
+    this.reset();
   }
 
   /** Back to the input packet. */
   reset(): void {
     this.frame.fill(0);
-    this.frame.set(this.packet, XDP_PACKET_HEADROOM);
+    const linear = Math.min(this.packet.length, XDP_FRAME_SIZE - XDP_PACKET_HEADROOM - XDP_TAILROOM);
+    this.frame.set(this.packet.subarray(0, linear), XDP_PACKET_HEADROOM);
     this.data = this.dataMeta = XDP_PACKET_HEADROOM;
-    this.dataEnd = this.data + this.packet.length;
+    this.dataEnd = this.data + linear;
+    this.frags = [];
+    for (let at = linear; at < this.packet.length; at += XDP_FRAME_SIZE) {
+      const chunk = this.packet.subarray(at, Math.min(at + XDP_FRAME_SIZE, this.packet.length));
+      const page = new Uint8Array(XDP_FRAME_SIZE);
+      page.set(chunk);
+      this.frags.push({ page, size: chunk.length });
+    }
+  }
+
+  get fragsSize(): number {
+    let n = 0;
+    for (const f of this.frags) n += f.size;
+    return n;
   }
 
   /** Maps the frame into the sandbox; the region ends at data_end, so reads past the packet fault. */
@@ -76,13 +104,41 @@ export class XdpBuffer {
     return this.frame.length - XDP_TAILROOM;
   }
 
+  /** xdp_get_buff_len: the linear part and the fragments. */
   get length(): number {
-    return this.dataEnd - this.data;
+    return this.dataEnd - this.data + this.fragsSize;
   }
 
-  /** What the test run returns as data_out: data_meta .. data_end. */
+  /** What the test run returns as data_out: data_meta .. data_end, then the fragments. */
   output(): Uint8Array {
-    return this.frame.slice(this.dataMeta, this.dataEnd);
+    const out = new Uint8Array(this.dataEnd - this.dataMeta + this.fragsSize);
+    out.set(this.frame.subarray(this.dataMeta, this.dataEnd));
+    let at = this.dataEnd - this.dataMeta;
+    for (const f of this.frags) {
+      out.set(f.page.subarray(0, f.size), at);
+      at += f.size;
+    }
+    return out;
+  }
+
+  /** Copies between the buffer (offset from data, across fragments) and `bytes`. */
+  copy(offset: number, bytes: Uint8Array, store: boolean): void {
+    let pos = offset;
+    let done = 0;
+    const pieces: [Uint8Array, number][] = [[this.frame.subarray(this.data, this.dataEnd), this.dataEnd - this.data]];
+    for (const f of this.frags) pieces.push([f.page, f.size]);
+    for (const [buf, size] of pieces) {
+      if (done === bytes.length) break;
+      if (pos >= size) {
+        pos -= size;
+        continue;
+      }
+      const n = Math.min(size - pos, bytes.length - done);
+      if (store) buf.set(bytes.subarray(done, done + n), pos);
+      else bytes.set(buf.subarray(pos, pos + n), done);
+      done += n;
+      pos = 0;
+    }
   }
 
   adjustHead(offset: number): number {
@@ -107,12 +163,38 @@ export class XdpBuffer {
   }
 
   adjustTail(offset: number): number {
+    if (this.frags.length > 0) return this.adjustFragsTail(offset);
     const end = this.dataEnd + offset;
     if (end > this.hardEnd || end < this.data + ETH_HLEN) return -EINVAL;
     if (offset > 0) this.frame.fill(0, this.dataEnd, end);
     this.dataEnd = end;
     this.remap();
     this.onChange?.();
+    return 0;
+  }
+
+  private adjustFragsTail(offset: number): number {
+    if (offset >= 0) {
+      const last = this.frags[this.frags.length - 1]!;
+      if (offset > XDP_FRAME_SIZE - last.size) return -EINVAL;
+      last.page.fill(0, last.size, last.size + offset);
+      last.size += offset;
+      return 0;
+    }
+    let shrink = -offset;
+    if (shrink > this.length - ETH_HLEN) return -EINVAL;
+    while (shrink > 0 && this.frags.length > 0) {
+      const last = this.frags[this.frags.length - 1]!;
+      const n = Math.min(shrink, last.size);
+      last.size -= n;
+      shrink -= n;
+      if (last.size === 0) this.frags.pop();
+    }
+    if (this.frags.length === 0 && shrink > 0) {
+      this.dataEnd -= shrink;
+      this.remap();
+      this.onChange?.();
+    }
     return 0;
   }
 }
@@ -128,13 +210,14 @@ export function xdpHelpers(buf: () => XdpBuffer, redirect: (ifindex: number) => 
     // bpf_xdp_pointer: -EFAULT for offset or len above 0xffff, -EINVAL beyond the buffer.
     if (offset > 0xffff || len > 0xffff) return ctx.setReturn(-EFAULT);
     if (offset + len > b.length) return ctx.setReturn(-EINVAL);
-    const at = b.data + offset;
     if (store) {
       const data = ctx.memory.read(ctx.arg(3), len);
       if (!(data instanceof Uint8Array)) return ctx.fault(data.code, `bpf_${name}: ${data.message}`);
-      b.frame.set(data, at);
+      b.copy(offset, data, true);
     } else {
-      const problem = ctx.memory.write(ctx.arg(3), b.frame.slice(at, at + len));
+      const bytes = new Uint8Array(len);
+      b.copy(offset, bytes, false);
+      const problem = ctx.memory.write(ctx.arg(3), bytes);
       if (problem) return ctx.fault(problem.code, `bpf_${name}: ${problem.message}`);
     }
     ctx.setReturn(0);
