@@ -36,6 +36,7 @@ const EXPECTED: Record<string, { driver: string; stop?: string; sandbox: string 
   'pointer-from-input.s': { driver: 'panic', stop: 'PAGE_FAULT_IN_NONPAGED_AREA', sandbox: 'rejected' },
   'wild-pointer.s': { driver: 'panic', stop: 'PAGE_FAULT_IN_NONPAGED_AREA', sandbox: 'rejected' },
   'safe-sum.s': { driver: 'ok', sandbox: 'ok' },
+  'xdp-past-packet.s': { driver: 'leak', sandbox: 'rejected' },
 };
 
 describe('compare: programs/unsafe', () => {
@@ -90,6 +91,21 @@ describe('compare: programs/unsafe', () => {
     expect(j.sandbox.outcome).toBe('rejected');
     expect(j.driver.outcome).toBe('leak');
     expect(j.driver.leaks[0].object).toBe('explorer.exe process entry');
+  });
+});
+
+describe('compare: packet programs', () => {
+  it('xdp: a read past the packet end leaks the skb_shared_info behind it; a checked read agrees in both modes', () => {
+    const { program } = load('xdp-past-packet.s');
+    const r = compareRun(program, { progType: 'xdp', packet: new Uint8Array(64).fill(0xab) });
+    expect(r.driver.leaks[0]!.object).toBe('skb_shared_info');
+    const a = assemble('r2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr4 = r2\nr4 += 14\nif r4 > r3 goto out\nr0 = *(u8 *)(r2 + 12)\nexit\nout:\nr0 = 1\nexit');
+    if (!a.ok) throw new Error('assembly');
+    const ok = compareRun(a.value.program, { progType: 'xdp', packet: new Uint8Array(64).fill(7) });
+    expect(ok.verifier.accepted).toBe(true);
+    expect(ok.sandbox.r0).toBe('7');
+    expect(ok.driver.outcome).toBe('ok');
+    expect(ok.driver.r0).toBe('7');
   });
 });
 

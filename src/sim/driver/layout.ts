@@ -137,6 +137,19 @@ export interface DefaultLayoutOptions {
   /** Bytes of the driver's input buffer (`mem`). */
   memSize: number;
   maps?: readonly MapDef[];
+  /**
+   * Packet programs: the context structure and the packet, placed in the pool page in place of
+   * the input buffer; the packet is followed by its skb_shared_info, as in the kernel.
+   */
+  packetContext?: {
+    readonly struct: string;
+    readonly size: number;
+    readonly packet: Uint8Array;
+    /** Bytes of headroom in front of the packet data (XDP frames). */
+    readonly headroom?: number;
+    /** Fills the context given the packet's address. */
+    readonly fill: (bytes: Uint8Array, packetAddress: number) => void;
+  };
 }
 
 const POOL_HEADER_FIELD = (when: string): FieldSpec => ({
@@ -185,11 +198,38 @@ export function defaultLayout(opts: DefaultLayoutOptions): DriverLayout {
       fields: [POOL_HEADER_FIELD('when the driver frees its buffer')],
       fill: (b) => poolHeader(b, 'Sim1', alignUp(Math.max(opts.memSize, 1), 16) / 16 + 1),
     },
-    {
+  ];
+  const pc = opts.packetContext;
+  if (pc) {
+    pool.push(
+      {
+        name: `context (${pc.struct})`, owner: 'driver', size: pc.size, input: true,
+        what: `the program's context, struct ${pc.struct} (r1)`, fill: (b, ctx) => pc.fill(b, ctx.addressOf('packet data')),
+      },
+      ...(pc.headroom ? [{ name: 'packet headroom', owner: 'driver' as const, size: pc.headroom, what: 'headroom of the packet frame' }] : []),
+      { name: 'packet data', owner: 'driver', size: pc.packet.length, align: pc.headroom ? 1 : 16, what: 'the packet', fill: (b) => b.set(pc.packet) },
+      {
+        name: 'skb_shared_info', owner: 'kernel', size: 0x140, align: 64,
+        what: 'the shared info at the end of the packet buffer (fragments, destructor)',
+        fields: [
+          { name: 'flags', off: 0, size: 8, kind: 'u64' },
+          { name: 'gso_size', off: 8, size: 8, kind: 'u64' },
+          { name: 'frag_list', off: 0x10, size: 8, kind: 'ptr' },
+          { name: 'destructor_arg', off: 0x28, size: 8, kind: 'ptr' },
+          { name: 'frags', off: 0x30, size: 0x110, kind: 'bytes' },
+        ],
+        fill: (b, ctx) => {
+          const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+          v.setBigUint64(0x28, BigInt(ctx.addressOf('explorer.exe process entry')), true);
+        },
+      },
+    );
+  } else {
+    pool.push({
       name: 'driver buffer', owner: 'driver', size: Math.max(opts.memSize, 0), input: true,
       what: 'the driver\'s input buffer (the program\'s `mem`: r1 = its address, r2 = its length)',
-    },
-  ];
+    });
+  }
   for (const m of maps) {
     pool.push({
       name: `map ${m.name} values`, owner: 'driver', size: storageSize(m), map: m.name, align: 8,

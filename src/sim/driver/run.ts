@@ -301,7 +301,26 @@ export function runDriver(program: Program | PreparedProgram, opts: DriverOption
   const progType = opts.progType ?? 'raw';
   const mem = opts.mem ?? new Uint8Array(0);
   const maps = opts.maps ?? [];
-  const layout = opts.layout ?? defaultLayout({ memSize: progType === 'raw' ? mem.length : 0, maps });
+  const ctx = progType === 'raw' ? null : new ProgramContext({ progType, packet: opts.packet });
+  // XDP: the context's pointers are relative to a frame with headroom in front of the packet
+  // (runtime/context.ts); the headroom becomes a driver object in front of the packet data.
+  const headroom = ctx && ctx.packet ? Math.max(0, Number(ctx.fieldValues(0).get('data') ?? 0)) : 0;
+  const packetContext = ctx && ctx.packet ? {
+    struct: ctx.type.ctxStruct, size: ctx.type.ctxSize, packet: ctx.packet, headroom,
+    fill: (b: Uint8Array, packetAddress: number) => {
+      const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      const values = ctx.fieldValues(packetAddress - headroom);
+      for (const f of ctx.type.fields) {
+        const raw: number | bigint = values.get(f.name) ?? 0;
+        const value = Number(BigInt.asUintN(32, BigInt(raw)));
+        if (f.size === 4) view.setUint32(f.off, value, true);
+        else if (f.size === 8) view.setBigUint64(f.off, BigInt.asUintN(64, BigInt(raw)), true);
+        else if (f.size === 2) view.setUint16(f.off, value & 0xffff, true);
+        else if (f.size === 1) view.setUint8(f.off, value & 0xff);
+      }
+    },
+  } : undefined;
+  const layout = opts.layout ?? defaultLayout({ memSize: progType === 'raw' ? mem.length : 0, maps, packetContext });
   const placed = placeLayout(layout);
   const regions = new Map<string, Uint8Array>();
   for (const m of placed) regions.set(m.name, new Uint8Array(m.size));
@@ -317,7 +336,7 @@ export function runDriver(program: Program | PreparedProgram, opts: DriverOption
     o.spec.fill?.(b, fillCtx);
     if (o.spec.input && !inputObject) {
       inputObject = o;
-      b.set(mem.subarray(0, b.length));
+      if (!ctx) b.set(mem.subarray(0, b.length));
     }
     if (o.spec.map) {
       const sm = simMaps.byName(o.spec.map);
@@ -333,7 +352,6 @@ export function runDriver(program: Program | PreparedProgram, opts: DriverOption
   const initial = new Map<string, Uint8Array>();
   for (const o of machine.objects) if (o.owner !== 'driver') initial.set(o.name, machine.objectBytes(o.name).slice());
 
-  const ctx = progType === 'raw' ? null : new ProgramContext({ progType, packet: opts.packet });
   const helpers = ctx ? ctx.helpers(opts.helpers) : defaultHelpers();
   if (!ctx && opts.helpers) for (const [k, v] of opts.helpers) helpers.set(k, v);
   for (const [k, v] of simMaps.helpers()) helpers.set(k, v);
@@ -345,8 +363,10 @@ export function runDriver(program: Program | PreparedProgram, opts: DriverOption
       if (sm.valueBase === 0) sm.valueBase = vm.addRegion(`map ${sm.def.name} values`, sm.storage, { readable: true, writable: true });
       sm.handle = vm.addRegion(`map ${sm.def.name} (struct bpf_map)`, new Uint8Array(MAP_HANDLE_SIZE), { readable: true, writable: true });
     }
-    if (ctx) {
-      ctx.setup(vm);
+    if (ctx && !inputObject) {
+      ctx.setup(vm); // a custom layout without a context object: the context code maps its own
+    } else if (ctx && inputObject) {
+      vm.setReg(1, inputObject.address);
     } else if (inputObject) {
       vm.setReg(1, inputObject.address);
       vm.setReg(2, mem.length);
