@@ -88,9 +88,9 @@ const KPROBE_FIELDS: CtxField[] = PT_REGS_FIELDS.map((name, i) => ({
 // Base (bpf_base_func_proto and the types' own lists): map operations, time, random, printk...
 const BASE_HELPERS = [1, 2, 3, 5, 6, 7, 8];
 /** Common to socket filters, XDP and kprobes in 6.18 (bpf_base_func_proto with CAP_BPF/PERFMON). */
-const COMMON_HELPERS = [12, 14, 15, 16, 25, 87, 88, 89, 112, 113, 114, 115, 125, 130, 131, 132, 133, 134, 177, 181];
+const COMMON_HELPERS = [12, 14, 15, 16, 25, 35, 87, 88, 89, 112, 113, 114, 115, 125, 130, 131, 132, 133, 134, 177, 181];
 /** Helpers an unprivileged loader does not get (they need CAP_BPF or CAP_PERFMON). */
-const PRIVILEGED_HELPERS = new Set([6, 14, 15, 16, 112, 113, 114, 115, 177]);
+const PRIVILEGED_HELPERS = new Set([4, 6, 14, 15, 16, 27, 35, 45, 67, 112, 113, 114, 115, 177]);
 
 export const PROG_TYPES: Readonly<Record<ProgTypeName, ProgType>> = {
   raw: {
@@ -101,18 +101,18 @@ export const PROG_TYPES: Readonly<Record<ProgTypeName, ProgType>> = {
   },
   xdp: {
     name: 'xdp', ctxSize: 24, ctxStruct: 'xdp_md', fields: XDP_FIELDS,
-    helpers: new Set([...BASE_HELPERS, ...COMMON_HELPERS, 23, 28, 44, 51, 54, 65, 160, 188, 189, 190]),
+    helpers: new Set([...BASE_HELPERS, ...COMMON_HELPERS, 23, 28, 44, 51, 54, 65, 69, 160, 188, 189, 190]),
     privilegedHelpers: PRIVILEGED_HELPERS, retRange: null, unprivileged: false, directPacketAccess: true,
   },
   socket_filter: {
     name: 'socket_filter', ctxSize: 192, ctxStruct: '__sk_buff', fields: SKB_FIELDS,
-    helpers: new Set([...BASE_HELPERS, ...COMMON_HELPERS, 160]),
+    helpers: new Set([...BASE_HELPERS, ...COMMON_HELPERS, 26, 46, 47, 160]),
     privilegedHelpers: PRIVILEGED_HELPERS, retRange: null, unprivileged: true, directPacketAccess: false,
   },
   kprobe: {
     // tracing programs do not get ktime_get_coarse_ns (160); the return value is not checked
     name: 'kprobe', ctxSize: 168, ctxStruct: 'pt_regs', fields: KPROBE_FIELDS,
-    helpers: new Set([...BASE_HELPERS, ...COMMON_HELPERS]),
+    helpers: new Set([...BASE_HELPERS, ...COMMON_HELPERS, 4, 27, 45, 67]),
     privilegedHelpers: PRIVILEGED_HELPERS, retRange: null, unprivileged: false, directPacketAccess: false,
   },
 };

@@ -1449,8 +1449,8 @@ export class Engine {
       case 'void':
         break;
       case 'integer':
-        if (id === 114 || id === 115) {
-          // do_refine_retval_range: a string read returns -MAX_ERRNO..size
+        if (id === 45 || id === 67 || id === 114 || id === 115) {
+          // do_refine_retval_range: string reads and get_stack return -MAX_ERRNO..size
           const max = meta.msizeMax;
           this.setReg(0, scalarReg(scalarFrom({
             smin: -MAX_ERRNO, smax: max, s32min: -Number(MAX_ERRNO), s32max: Number(BigInt.asIntN(32, max)),
