@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import {
-  BAD_VERSION, FACTS, FIELD21_TEST, OP, SOURCES, STATIC_TESTS, VERSIONS, checkWithKernel, compileContent, contentBytes, contentVersion,
+  BAD_VERSION, FACTS, cf291StoryToJson, FIELD21_TEST, OP, SOURCES, STATIC_TESTS, VERSIONS, checkWithKernel, compileContent, contentBytes, contentVersion,
   crc32, decode, diffFiles, encode, formatCf291Story, formatDiff, garbageFor, hexDump, inlineInputs, loadInterpreter, releaseGate,
   runBootSequence, runCf291Story, runContentDriver, runContentSandbox, runContentTest, runE0, runE1, runE2, sensorIntegration,
   syntheticEvent, templateTypeDefinition, validateContent, verifyInterpreter, RCA_GARBAGE,
@@ -288,6 +288,9 @@ describe('the story', () => {
     expect(text).toContain('STOP 0x50 PAGE_FAULT_IN_NONPAGED_AREA');
     expect(text).toContain('still running C-00000291 v0424');
     expect(formatCf291Story(runCf291Story({ seed: 3 }))).toBe(text);
+    const j = cf291StoryToJson(s) as { driver: { bugcheck: { code: string } }; ebpf: { e1: { active: string } } };
+    expect(j.driver.bugcheck.code).toBe('0x50');
+    expect(j.ebpf.e1.active).toBe('v0424');
   });
 
   it('UB roulette (optional, ours): a garbage pointer into mapped memory does not crash', () => {

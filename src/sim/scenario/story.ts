@@ -189,3 +189,34 @@ export async function checkWithKernel(): Promise<KernelCheck> {
     v1: one(v1.asm.bytes, v1.maps), v2: one(v2.asm.bytes, v2.maps), e1Bad: one(bad.asm.bytes, bad.maps), e1Good: one(good.asm.bytes, good.maps),
   };
 }
+
+/** A JSON-safe summary of the story (bigints as decimal strings), for `bpfbox demo --json`. */
+export function cf291StoryToJson(s: Cf291Story): Record<string, unknown> {
+  const d = s.driver.crash;
+  const b = d.bugcheck;
+  const json = {
+    seed: s.seed,
+    update: {
+      from: s.update.from, to: s.update.to, changes: s.update.diff.length,
+      tests: { passed: s.update.release.tests.filter((t) => t.passed).length, total: s.update.release.tests.length },
+      validator: s.update.release.validation.ok, released: s.update.release.released,
+    },
+    driver: {
+      outcome: d.outcome,
+      leaks: d.leaks.map((l) => ({ pc: l.pc, object: l.object, value: l.value })),
+      bugcheck: b ? { code: `0x${b.code.toString(16).toUpperCase()}`, name: b.name, pc: b.pc, insn: b.insnText, address: b.address, context: b.context } : null,
+      workloads: d.machine.workloads,
+      boot: { outcome: s.driver.boot.outcome, crashes: s.driver.boot.crashes, boots: s.driver.boot.boots.length, manualTouches: s.driver.boot.manualTouches },
+    },
+    ebpf: {
+      e0: { accepted: s.ebpf.e0.accepted, pc: s.ebpf.e0.pc, message: s.ebpf.e0.message },
+      e1: { accepted: s.ebpf.e1.accepted, pc: s.ebpf.e1.pc, kernelLine: s.ebpf.e1.kernelLine, reason: s.ebpf.e1.reason, origin: s.ebpf.e1.origin, decision: s.ebpf.e1.decision, active: s.ebpf.e1.active },
+      e2: { v2Accepted: s.ebpf.e2.v2Accepted, errors: s.ebpf.e2.runtime.errors, dryRunRefused: s.ebpf.e2.dryRun.refused, active: s.ebpf.e2.active },
+    },
+    fixes: {
+      fixValidator: { released: s.fixes.fixValidator.released, caughtBy: s.fixes.fixValidator.caughtBy },
+      testField21: { released: s.fixes.testField21.released, caughtBy: s.fixes.testField21.caughtBy },
+    },
+  };
+  return JSON.parse(JSON.stringify(json, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Record<string, unknown>;
+}
