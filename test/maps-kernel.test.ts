@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { assemble } from '../src/asm/index.js';
-import { kernelAvailable, kernelTestRun, loadAddon } from '../src/oracle/index.js';
+import { kernelAvailable, kernelProgType, kernelTestRun, loadAddon, patchMapReferences } from '../src/oracle/index.js';
 import type { NativeAddon } from '../src/oracle/native.js';
 import { type MapDef, MapSet, checkMapDef, createMapRuntime, mapTypeId } from '../src/runtime/maps/index.js';
 import { run } from '../src/vm/index.js';
@@ -462,4 +462,58 @@ describe.skipIf(!avail.ok)('LRU eviction against the kernel', () => {
       if (done === null) console.warn('taskset could not pin the process to CPU 0: LRU eviction test SKIPPED');
     });
   }
+});
+
+// ---- ring buffer records ---------------------------------------------------------------------------
+
+describe.skipIf(!avail.ok)('ring buffer records against the kernel', () => {
+  /** Reserves `size` bytes, writes byte i = (i + seed) & 255 into every byte, submits or discards. */
+  function record(size: number, seed: number, discard: boolean): string[] {
+    return [
+      'r1 = map_fd(0) ll', `r2 = ${size}`, 'r3 = 0', 'call 131', `if r0 == 0 goto skip_${size}_${seed}`,
+      'r6 = r0', 'r3 = 0', `fill_${size}_${seed}:`, 'r1 = r6', 'r1 += r3', 'r4 = r3', `r4 += ${seed}`,
+      '*(u8 *)(r1 + 0) = r4', 'r3 += 1', `if r3 < ${size} goto fill_${size}_${seed}`,
+      'r1 = r6', 'r2 = 0', `call ${discard ? 133 : 132}`, `skip_${size}_${seed}:`,
+    ];
+  }
+
+  it('gives the same records, in order, over many runs that wrap around the ring', () => {
+    const text = [
+      ...record(13, 1, false), ...record(100, 2, false), ...record(700, 3, true), ...record(8, 4, false),
+      ...record(333, 5, false), ...record(2800, 6, false), 'r0 = 2', 'exit',
+    ].join('\n');
+    const asm = assemble(text, { syntax: 'llvm' });
+    if (!asm.ok) throw new Error(asm.errors.map((e) => e.message).join('\n'));
+    const d = def('ringbuf', 0, 0, 4096);
+    const mapFd = kernelCreate(d);
+    expect(mapFd).toBeGreaterThanOrEqual(0);
+    let progFd = -1;
+    try {
+      const load = addon!.progLoad({
+        progType: kernelProgType('xdp'), insns: patchMapReferences(asm.value.bytes, [mapFd]).insns, license: 'GPL', logLevel: 1,
+      });
+      expect(load.fd, load.log).toBeGreaterThanOrEqual(0);
+      progFd = load.fd;
+      const set = new MapSet([d]);
+      const rb = set.maps[0]!;
+      const rt = createMapRuntime(set);
+      const hexes = (rs: Uint8Array[]): string[] => rs.map((r) => `${r.length}:${Array.from(r, (x) => x.toString(16).padStart(2, '0')).join('')}`);
+      let total = 0;
+      for (let i = 0; i < 12; i++) {
+        const k = addon!.progTestRun({ fd: progFd, dataIn: new Uint8Array(64) });
+        expect(k.errno).toBe(0);
+        const res = run(asm.value.program, { helpers: rt.helpers(), resolvePseudo: rt.resolvePseudo, setup: (vm) => rt.setup(vm) });
+        expect(res.fault).toBeNull();
+        const kernelRecs = addon!.ringbufConsume(mapFd);
+        expect(kernelRecs.errno).toBe(0);
+        const ours = rb.consume!();
+        expect(hexes(ours), `run ${i}`).toEqual(hexes(kernelRecs.records));
+        total += ours.length;
+      }
+      expect(total).toBe(12 * 5); // 13, 100, 8, 333 and 2800 bytes each run (the 700-byte one is discarded)
+    } finally {
+      if (progFd >= 0) addon!.close(progFd);
+      addon!.close(mapFd);
+    }
+  });
 });
