@@ -123,18 +123,72 @@ describe('tail calls', () => {
     expect(res.insns).toBe(150);
   });
 
-  it('a tail call from a subprogram is a clear fault', () => {
+  it('from a subprogram, the target replaces the subprogram and returns to its caller (x86-64 JIT semantics)', () => {
     const p = prog(`
+      r6 = 5
       call sub
+      r0 += r6
       exit
     sub:
+      r6 = 100
       r3 = 0
       call 12
+      r0 = 1
       exit`);
-    const res = run(p, { helpers: tailHelpers([prog('r0 = 1\nexit')], ['t'], []) });
-    expect(res.fault?.code).toBe('E_UNSUPPORTED');
-    expect(res.fault?.pc).toBe(3);
-    expect(res.fault?.message).toMatch(/subprogram/);
+    const t = prog('r0 = 40\nr6 = 7\nexit');
+    const entered: string[] = [];
+    const vm = new Vm(p, { helpers: tailHelpers([t], ['t'], entered), programName: 'main' });
+    const res = vm.run();
+    expect(res.fault).toBeNull();
+    // the caller's r6 comes back from its frame: 40 + 5
+    expect(res.r0).toBe(45n);
+    expect(entered).toEqual(['t']);
+    expect(vm.programName).toBe('main');
+  });
+
+  it('a chain of tail calls from a subprogram returns to the subprogram\'s caller once', () => {
+    const p = prog('call sub\nr0 += 1000\nexit\nsub:\nr3 = 0\ncall 12\nexit');
+    const t1 = prog('r3 = 1\ncall 12\nr0 = 1\nexit');
+    const t2 = prog('r0 = 2\nexit');
+    const steps: TraceStep[] = [];
+    const res = run(p, { helpers: tailHelpers([t1, t2], ['t1', 't2'], []), programName: 'main', trace: (s) => steps.push(s) });
+    expect(res.r0).toBe(1002n);
+    expect(steps.map((s) => `${s.program}:${s.pc}:${s.depth}`)).toEqual([
+      'main:0:1', 'main:3:1', 'main:4:1', 't1:0:1', 't1:1:1', 't2:0:1', 't2:1:0', 'main:1:0', 'main:2:0',
+    ]);
+  });
+
+  it('a tail call inside a bpf_loop callback returns into the loop', () => {
+    // The callback tail-calls a program that adds 1 to the u64 at the callback context (r2).
+    const p = prog(`
+      r6 = 0
+      *(u64 *)(r10 - 8) = r6
+      r1 = 3
+      r2 = func(cb) ll
+      r3 = r10
+      r3 += -8
+      r4 = 0
+      call 181
+      r6 = *(u64 *)(r10 - 8)
+      r6 <<= 8
+      r0 |= r6
+      exit
+    cb:
+      r3 = 0
+      call 12
+      r0 = 1
+      exit`);
+    const t = prog('r3 = *(u64 *)(r2 + 0)\nr3 += 1\n*(u64 *)(r2 + 0) = r3\nr0 = 0\nexit');
+    const entered: string[] = [];
+    const helpers = tailHelpers([t], ['t'], entered);
+    const res = run(p, { helpers });
+    expect(res.fault).toBeNull();
+    expect(res.r0).toBe((3n << 8n) | 3n);
+    expect(entered).toEqual(['t', 't', 't']);
+    // stepping gives the same
+    const vm = new Vm(p, { helpers });
+    while (vm.step() === 'paused') expect(vm.insnAt(vm.pc)).not.toBeNull();
+    expect(vm.getReg(0)).toBe((3n << 8n) | 3n);
   });
 
   it('a fault in the target names the target instruction; a rerun starts in the entry program again', () => {

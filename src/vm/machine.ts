@@ -26,7 +26,7 @@ import {
   WINDOW_SIZE,
   hexAddress,
 } from './memory.js';
-import { CALLBACK_RETURN, type PreparedProgram, isPrepared, prepare } from './prepare.js';
+import { CALLBACK_RETURN, type PreparedProgram, TAIL_RETURN, isPrepared, prepare } from './prepare.js';
 import { coldAllowance, isWarm, noteColdInsns, warmUp } from './warmup.js';
 import { CODE_AT, DEEPEST_FRAME_AT, FRAMES_AT, FRAME_WORDS, HI, MAX_CODE_SLOTS, STRIDE, wordOfSlot } from './words.js';
 
@@ -197,6 +197,12 @@ export class Vm implements ExecContext {
   private pendingLoop: LoopState | null = null;
   /** bpf_loop calls in progress, innermost last (a callback may call bpf_loop again). */
   private readonly loops: LoopState[] = [];
+  /**
+   * Tail calls made from subprograms whose programs have not returned yet, innermost last: the
+   * frame at `depth` returns into the tail-return slot, and from there to `returnWord` of
+   * `program`.
+   */
+  private readonly tailReturns: { depth: number; program: PreparedProgram; name: string | undefined; returnWord: number }[] = [];
 
   constructor(program: PreparedProgram | Program, opts: RunOptions = {}) {
     this.prepared = toPrepared(program);
@@ -235,6 +241,7 @@ export class Vm implements ExecContext {
     this.pendingTailCall = null;
     this.pendingLoop = null;
     this.loops.length = 0;
+    this.tailReturns.length = 0;
     // Zero only the stack frames the last run used (the hot loop records the deepest one), and
     // only if something may have written them. `set` from a zero array is a plain memcpy.
     const words = this.words;
@@ -353,7 +360,7 @@ export class Vm implements ExecContext {
     let status = first;
     for (;;) {
       if (status === Status.Slow) status = this.slowStep();
-      else if (status === Status.CallbackReturn) status = this.callbackReturn();
+      else if (status === Status.CallbackReturn) status = this.pc === this.prepared.tailReturnSlot ? this.tailReturn() : this.callbackReturn();
       else return this.paused(status);
       // The slow steps return Status.Slow to go on.
       if (status === Status.Slow) status = execute(this);
@@ -361,13 +368,19 @@ export class Vm implements ExecContext {
   }
 
   /**
-   * A pause right on the callback-return slot (the callback's exit was the last instruction
-   * allowed) completes the return first, so a paused machine always stands on an instruction.
+   * A pause right on a return slot (a callback's or a tail-called program's exit was the last
+   * instruction allowed) completes the return first, so a paused machine always stands on an
+   * instruction.
    */
   private paused(status: Status): Status {
-    if (status !== Status.Paused || this.pc !== this.prepared.callbackReturnSlot || this.loops.length === 0) return status;
-    const next = this.callbackReturn();
-    return next === Status.Slow ? Status.Paused : next;
+    while (status === Status.Paused) {
+      let next: Status;
+      if (this.pc === this.prepared.tailReturnSlot && this.tailReturns.length > 0) next = this.tailReturn();
+      else if (this.pc === this.prepared.callbackReturnSlot && this.loops.length > 0) next = this.callbackReturn();
+      else break;
+      if (next !== Status.Slow) return next;
+    }
+    return status;
   }
 
   /**
@@ -507,16 +520,11 @@ export class Vm implements ExecContext {
    * does (checked against the running kernel: test/vm-tailcall-kernel.test.ts), only tail calls
    * that reach a program count; an empty slot continues after the call without counting. Returns
    * whether the tail call will happen (after the helper returns); false means execution
-   * continues after the call. From a subprogram or callback it faults instead: the kernel's
-   * interpreter refuses tail calls mixed with bpf-to-bpf calls, and bpfbox does not model the
-   * JITs' frame replacement.
+   * continues after the call. From a subprogram the target replaces the subprogram, as the x86-64
+   * JIT does it (the kernel's interpreter refuses tail calls in programs with subprograms): the
+   * target runs in the subprogram's frame and its exit returns to the subprogram's caller.
    */
   requestTailCall(target: PreparedProgram | Program | null, name?: string): boolean {
-    if (this.depth > 0) {
-      this.simpleFault('E_UNSUPPORTED', 'unsupported',
-        `bpf_tail_call from inside a subprogram or callback (call depth ${this.depth}): bpfbox runs tail calls from the main program only`);
-      return false;
-    }
     if (!target || this.tailCallCount >= MAX_TAIL_CALL_CNT) return false;
     this.tailCallCount++;
     const program = toPrepared(target);
@@ -537,6 +545,17 @@ export class Vm implements ExecContext {
   private takeTailCall(): Status {
     const t = this.pendingTailCall!;
     this.pendingTailCall = null;
+    const depth = this.depth;
+    if (depth > 0) {
+      // The caller's frame returns into the target's tail-return slot (tailReturn goes on from
+      // there); the first tail call in this frame remembers where it really returns.
+      const f = FRAMES_AT + (depth - 1) * FRAME_WORDS;
+      const top = this.tailReturns[this.tailReturns.length - 1];
+      if (!top || top.depth !== depth - 1) {
+        this.tailReturns.push({ depth: depth - 1, program: this.prepared, name: this.programName, returnWord: this.words[f]! });
+      }
+      this.words[f] = wordOfSlot(t.program.tailReturnSlot);
+    }
     this.prepared = t.program;
     this.code = t.program.code;
     this.programName = t.name;
@@ -619,6 +638,20 @@ export class Vm implements ExecContext {
     return true;
   }
 
+  /** A program entered by a tail call from a subprogram returned: back to the caller's program. */
+  private tailReturn(): Status {
+    const e = this.tailReturns.pop();
+    if (!e || e.depth !== this.depth) {
+      this.simpleFault('E_INTERNAL', 'internal', 'internal interpreter error: tail-call return without a matching tail call');
+      return Status.Faulted;
+    }
+    this.prepared = e.program;
+    this.code = e.program.code;
+    this.programName = e.name;
+    this.pc = (e.returnWord - CODE_AT) / STRIDE;
+    return Status.Slow;
+  }
+
   /** The callback returned (its exit popped the frame): next iteration, or the end of the loop. */
   private callbackReturn(): Status {
     const loop = this.loops[this.loops.length - 1];
@@ -687,7 +720,7 @@ export class Vm implements ExecContext {
 
   trapFault(slot: number): boolean {
     const info = this.prepared.traps.get(slot);
-    if (info?.code === CALLBACK_RETURN) return true;
+    if (info?.code === CALLBACK_RETURN || info?.code === TAIL_RETURN) return true;
     const pc = info ? info.pc : slot;
     const code = info?.code ?? 'E_INVALID_INSN';
     const kind: FaultKind = code === 'E_BAD_JUMP' ? 'bad_jump' : code === 'E_FELL_OFF_END' ? 'fell_off_end' : 'invalid_insn';

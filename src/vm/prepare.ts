@@ -42,10 +42,17 @@ export interface PreparedProgram {
    * pushes to run a callback (bpf_loop). Returning into it hands control back to the Vm.
    */
   readonly callbackReturnSlot: number;
+  /**
+   * Another such slot: the return address the Vm gives the caller's frame when a subprogram
+   * tail-calls this program, so that returning from it switches back to the caller's program.
+   */
+  readonly tailReturnSlot: number;
 }
 
 /** TrapInfo.code of the callback-return slot (not a fault: see PreparedProgram.callbackReturnSlot). */
 export const CALLBACK_RETURN = 'CALLBACK_RETURN';
+/** TrapInfo.code of the tail-return slot (see PreparedProgram.tailReturnSlot). */
+export const TAIL_RETURN = 'TAIL_RETURN';
 
 export function isPrepared(p: PreparedProgram | Program): p is PreparedProgram {
   return (p as PreparedProgram).kind === 'prepared' && (p as PreparedProgram).code instanceof Int32Array;
@@ -146,11 +153,15 @@ export function prepare(source: Program): PreparedProgram {
   const callbackReturnSlot = addTrap(Code.TRAP_FELL_OFF_END, {
     code: CALLBACK_RETURN, pc: last, message: 'returned from a callback',
   });
+  const tailReturnSlot = addTrap(Code.TRAP_FELL_OFF_END, {
+    code: TAIL_RETURN, pc: last, message: 'returned from a program entered by a tail call in a subprogram',
+  });
 
   // Calls, pseudo lddw and legacy packet loads run embedder code (helpers, resolvers, accessors).
   const writers = new Set(['st', 'stx', 'atomic', 'call_helper', 'call_local', 'call_kfunc', 'callx', 'ld_abs', 'ld_ind']);
   const mayWriteMemory = program.insns.some((i) => writers.has(i.op.kind) || (i.op.kind === 'lddw' && i.src !== 0));
   return {
     kind: 'prepared', program, code: Int32Array.from(words), slotCount, insnBySlot, traps, mayWriteMemory, callbackReturnSlot,
+    tailReturnSlot,
   };
 }
