@@ -211,6 +211,24 @@ exit`);
     expect(r.leaks[0]!.object).toBe('explorer.exe process entry');
   });
 
+  it('packet programs: xdp context and packet in the pool page; socket_filter LD_ABS; kprobe context', () => {
+    const packet = new Uint8Array(64).fill(9);
+    const x = runDriver(prog('r2 = *(u32 *)(r1 + 0)\nr0 = *(u8 *)(r2 + 3)\nexit'), { progType: 'xdp', packet });
+    expect(x.outcome).toBe('ok');
+    expect(x.r0).toBe(9n);
+    const past = runDriver(prog('r2 = *(u32 *)(r1 + 4)\nr0 = *(u64 *)(r2 + 0)\nexit'), { progType: 'xdp', packet });
+    expect(past.outcome).toBe('leak');
+    expect(past.leaks[0]!.object).toBe('skb_shared_info');
+    const ipv4 = new Uint8Array(64);
+    ipv4[12] = 0x08; ipv4[14] = 0x45; ipv4[23] = 6;
+    const sf = runDriver(prog('r6 = r1\nr0 = *(u8 *)skb[9]\nexit'), { progType: 'socket_filter', packet: ipv4 });
+    expect(sf.outcome).toBe('ok');
+    expect(sf.r0).toBe(6n);
+    const kp = runDriver(prog('r0 = *(u64 *)(r1 + 0)\nexit'), { progType: 'kprobe' });
+    expect(kp.outcome).toBe('ok');
+    expect(kp.layout.some((o) => o.name === 'context (pt_regs)')).toBe(true);
+  });
+
   it('never throws, whatever the bytes: random programs come back as values', () => {
     let seed = 12345;
     const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);

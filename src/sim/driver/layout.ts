@@ -144,7 +144,8 @@ export interface DefaultLayoutOptions {
   packetContext?: {
     readonly struct: string;
     readonly size: number;
-    readonly packet: Uint8Array;
+    /** The packet (xdp, socket_filter); null for context-only types (kprobe). */
+    readonly packet: Uint8Array | null;
     /** Bytes of headroom in front of the packet data (XDP frames). */
     readonly headroom?: number;
     /** Fills the context given the packet's address. */
@@ -204,10 +205,15 @@ export function defaultLayout(opts: DefaultLayoutOptions): DriverLayout {
     pool.push(
       {
         name: `context (${pc.struct})`, owner: 'driver', size: pc.size, input: true,
-        what: `the program's context, struct ${pc.struct} (r1)`, fill: (b, ctx) => pc.fill(b, ctx.addressOf('packet data')),
+        what: `the program's context, struct ${pc.struct} (r1)`, fill: (b, ctx) => pc.fill(b, pc.packet ? ctx.addressOf('packet data') : 0),
       },
+    );
+  }
+  if (pc && pc.packet) {
+    const packet = pc.packet;
+    pool.push(
       ...(pc.headroom ? [{ name: 'packet headroom', owner: 'driver' as const, size: pc.headroom, what: 'headroom of the packet frame' }] : []),
-      { name: 'packet data', owner: 'driver', size: pc.packet.length, align: pc.headroom ? 1 : 16, what: 'the packet', fill: (b) => b.set(pc.packet) },
+      { name: 'packet data', owner: 'driver', size: packet.length, align: pc.headroom ? 1 : 16, what: 'the packet', fill: (b) => b.set(packet) },
       {
         name: 'skb_shared_info', owner: 'kernel', size: 0x140, align: 64,
         what: 'the shared info at the end of the packet buffer (fragments, destructor)',
@@ -224,7 +230,8 @@ export function defaultLayout(opts: DefaultLayoutOptions): DriverLayout {
         },
       },
     );
-  } else {
+  }
+  if (!pc) {
     pool.push({
       name: 'driver buffer', owner: 'driver', size: Math.max(opts.memSize, 0), input: true,
       what: 'the driver\'s input buffer (the program\'s `mem`: r1 = its address, r2 = its length)',

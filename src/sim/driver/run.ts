@@ -305,7 +305,7 @@ export function runDriver(program: Program | PreparedProgram, opts: DriverOption
   // XDP: the context's pointers are relative to a frame with headroom in front of the packet
   // (runtime/context.ts); the headroom becomes a driver object in front of the packet data.
   const headroom = ctx && ctx.packet ? Math.max(0, Number(ctx.fieldValues(0).get('data') ?? 0)) : 0;
-  const packetContext = ctx && ctx.packet ? {
+  const packetContext = ctx ? {
     struct: ctx.type.ctxStruct, size: ctx.type.ctxSize, packet: ctx.packet, headroom,
     fill: (b: Uint8Array, packetAddress: number) => {
       const view = new DataView(b.buffer, b.byteOffset, b.byteLength);

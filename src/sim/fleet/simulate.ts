@@ -254,6 +254,9 @@ function localTime(t: number, offsetH: number): { mod: number; dow: number } {
   return { mod: lm - day * MIN_PER_DAY, dow: (((day + 4) % 7) + 7) % 7 };
 }
 
+/** schedule moves are applied in 5-minute steps (arrivals and departures within a step coincide) */
+const SCHED_STEP_MIN = 5;
+
 interface SchedAction {
   kind: 0 | 1 | 2; // none, arrive, depart
   /** minutes left in the window including this one */
@@ -268,9 +271,12 @@ function schedAction(cfg: FleetConfig, s: number, t: number): SchedAction {
   const on = Math.round((b.onLocalH ?? 8) * 60);
   const off = Math.round((b.offLocalH ?? 18) * 60);
   const weekday = dow >= 1 && dow <= 5;
+  // Moves happen every SCHED_STEP_MIN minutes inside the window; `left` counts the remaining
+  // steps, so each step moves an equal share of the hosts still to move.
   const inWin = (start: number): number => {
     const j = (((mod - start) % MIN_PER_DAY) + MIN_PER_DAY) % MIN_PER_DAY;
-    return j < w ? w - j : 0;
+    if (j >= w || j % SCHED_STEP_MIN !== 0) return 0;
+    return Math.ceil((w - j) / SCHED_STEP_MIN);
   };
   const a = inWin(on);
   if (a > 0 && weekday) return { kind: 1, left: a };
