@@ -190,7 +190,8 @@ export class ProgramContext {
   readonly type: ProgType;
   /** The input packet (xdp / socket_filter) or null (raw). */
   readonly packet: Uint8Array | null;
-  /** The packet the program sees and writes (xdp), refilled from `packet` at each reset. */
+  /** socket_filter: the copy of the packet a run works on, refilled from `packet` at each reset
+   * (xdp programs work on `xdp`, the frame; raw and kprobe have none). */
   readonly livePacket: Uint8Array | null;
   /** The context structure's bytes as the program sees them (empty for raw). */
   readonly ctx: Uint8Array;
@@ -253,7 +254,7 @@ export class ProgramContext {
       const problem = packetProblem(name, packet);
       if (problem) throw new RangeError(problem);
       this.packet = packet.slice();
-      this.livePacket = new Uint8Array(packet.length);
+      this.livePacket = name === 'xdp' ? null : new Uint8Array(packet.length);
       this.mem = undefined;
       if (name === 'xdp') {
         this.xdp = new XdpBuffer(this.packet);
