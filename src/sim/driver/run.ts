@@ -322,6 +322,9 @@ export function runDriver(program: Program | PreparedProgram, opts: DriverOption
   } : undefined;
   const layout = opts.layout ?? defaultLayout({ memSize: progType === 'raw' ? mem.length : 0, maps, packetContext });
   const placed = placeLayout(layout);
+  for (const m of placed) {
+    if (m.size > 1 << 24) throw new RangeError(`mapping "${m.name}" is ${m.size} bytes; driver mode maps at most 16 MiB per mapping`);
+  }
   const regions = new Map<string, Uint8Array>();
   for (const m of placed) regions.set(m.name, new Uint8Array(m.size));
   const machine = new DriverMachine(placed, regions);
