@@ -23,6 +23,25 @@ import {
   simulateFleet,
 } from '../src/sim/fleet/index.js';
 
+/** log of the binomial coefficient via log-gamma (Lanczos, g = 7), accurate to ~1e-13 relative. */
+function lgamma(x: number): number {
+  const g = 7;
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lgamma(1 - x);
+  x -= 1;
+  let a = c[0]!;
+  const t = x + g + 0.5;
+  for (let i = 1; i < 9; i++) a += c[i]! / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+function lchoose(n: number, k: number): number {
+  return lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1);
+}
+
 function sumAt(r: FleetResult, i: number): number {
   let s = 0;
   for (const st of FLEET_STATES) s += r.series.counts[st][i]!;
@@ -99,6 +118,65 @@ describe('seeded PRNG and binomial sampler', () => {
     expect(Math.abs(mean - mu)).toBeLessThan(5 * Math.sqrt(sigma2 / draws) + 1e-9);
     expect(variance / sigma2).toBeGreaterThan(0.85);
     expect(variance / sigma2).toBeLessThan(1.15);
+  });
+
+  it.each([
+    [60, 0.5],
+    [100, 0.4],
+    [1000, 0.05],
+    [10_000, 0.3],
+    [5_000_000, 0.01],
+    [3_000, 0.97],
+  ])('Binomial(%d, %d) fits the exact distribution (chi-square, BTRD and inversion paths)', (n, p) => {
+    const draws = 200_000;
+    const rng = new Rng(2024);
+    const counts = new Map<number, number>();
+    for (let i = 0; i < draws; i++) {
+      const x = rng.binomial(n, p);
+      counts.set(x, (counts.get(x) ?? 0) + 1);
+    }
+    // exact pmf in log space around the mean
+    const mu = n * p;
+    const sd = Math.sqrt(n * p * (1 - p));
+    const lo = Math.max(0, Math.floor(mu - 8 * sd));
+    const hi = Math.min(n, Math.ceil(mu + 8 * sd));
+    const logPmf = (k: number): number => {
+      return lchoose(n, k) + k * Math.log(p) + (n - k) * Math.log1p(-p);
+    };
+    let chi2 = 0;
+    let df = -1;
+    let pendingE = 0;
+    let pendingO = 0;
+    for (let k = lo; k <= hi; k++) {
+      pendingE += draws * Math.exp(logPmf(k));
+      pendingO += counts.get(k) ?? 0;
+      if (pendingE >= 20) {
+        chi2 += ((pendingO - pendingE) ** 2) / pendingE;
+        df++;
+        pendingE = 0;
+        pendingO = 0;
+      }
+    }
+    let outside = 0;
+    for (const [k, c] of counts) if (k < lo || k > hi) outside += c;
+    expect(outside).toBe(0);
+    expect(df).toBeGreaterThan(5);
+    // far beyond any plausible chi-square with df degrees of freedom: a biased sampler lands here
+    expect(chi2).toBeLessThan(df + 6 * Math.sqrt(2 * df));
+  });
+
+  it('BTRD and beta splitting agree on the mean of a large draw', () => {
+    const a = new Rng(5);
+    const b = new Rng(6);
+    let sa = 0;
+    let sb = 0;
+    for (let i = 0; i < 20_000; i++) {
+      sa += a.binomial(8_500_000, 0.4);
+      sb += b.binomialBetaSplit(8_500_000, 0.4);
+    }
+    const se = Math.sqrt((8_500_000 * 0.4 * 0.6) / 20_000);
+    expect(Math.abs(sa / 20_000 - 3_400_000)).toBeLessThan(5 * se);
+    expect(Math.abs(sb / 20_000 - 3_400_000)).toBeLessThan(5 * se);
   });
 
   it('handles the edges', () => {
