@@ -94,6 +94,22 @@ describe('compare: programs/unsafe', () => {
   });
 });
 
+describe('compare: run-time containment without the verifier', () => {
+  it('with the verifier bypassed (as if it had a bug), the sandbox still stops every unsafe example at run time; nothing leaks, the kernel keeps running', () => {
+    for (const f of Object.keys(EXPECTED)) {
+      if (EXPECTED[f]!.sandbox !== 'rejected') continue;
+      const { program, header, mem } = load(f);
+      const r = compareRun(program, { progType: header.progType ?? 'raw', mem, maps: header.maps, runRejected: true, maxInsns: 100_000 });
+      expect(r.verifier.accepted).toBe(false);
+      expect(r.sandbox.verifierBypassed).toBe(true);
+      expect(r.sandbox.outcome, f).toBe('fault');
+      expect(r.sandbox.machine).toBe('running');
+      expect(['null_pointer', 'unmapped', 'out_of_bounds', 'read_only', 'budget']).toContain(r.sandbox.fault!.kind);
+      expect(r.driver.outcome).toBe(EXPECTED[f]!.driver);
+    }
+  });
+});
+
 describe('compare: packet programs', () => {
   it('xdp: a read past the packet end leaks the skb_shared_info behind it; a checked read agrees in both modes', () => {
     const { program } = load('xdp-past-packet.s');

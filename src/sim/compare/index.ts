@@ -23,6 +23,11 @@ export interface CompareOptions {
   mapValues?: Readonly<Record<string, Uint8Array>>;
   /** Sandbox instruction budget (default 1,000,000). */
   maxInsns?: number;
+  /**
+   * Run the sandbox even when the verifier rejects the program, as if the verifier had a bug
+   * (CVE-2021-3490): shows the interpreter's own run-time containment. Default false.
+   */
+  runRejected?: boolean;
   /** Driver-mode options on top (layout, watchdog, module name, panel context...). */
   driver?: Omit<DriverOptions, 'progType' | 'mem' | 'packet' | 'maps' | 'mapValues'>;
 }
@@ -34,6 +39,8 @@ export interface VerifierSide {
 
 export interface SandboxSide {
   outcome: 'ok' | 'rejected' | 'fault';
+  /** Ran although the verifier rejected it (CompareOptions.runRejected). */
+  verifierBypassed?: boolean;
   r0: string | null;
   insns: number | null;
   fault: { pc: number; code: string; kind: string; message: string } | null;
@@ -167,21 +174,25 @@ export function compareRun(program: Program, opts: CompareOptions = {}): Compare
   const verifier: VerifierSide = { accepted: v.accepted, error: v.error ? { pc: v.error.pc, code: v.error.code, message: v.error.message } : null };
 
   let sandbox: SandboxSide;
-  if (!v.accepted) {
+  if (!v.accepted && !opts.runRejected) {
     sandbox = {
       outcome: 'rejected', r0: null, insns: null, fault: null, outOfBoundsReads: [], outOfBoundsWrites: [], machine: 'running',
       summary: `not loaded: the verifier rejected it at insn ${v.error?.pc ?? '?'} (${v.error?.message ?? ''}); nothing ran, the kernel is untouched`,
     };
   } else {
     const s = runSandbox(program, opts);
+    const bypassed = !v.accepted;
     sandbox = s.fault
       ? {
-        outcome: 'fault', r0: null, insns: s.insns, fault: faultJson(s.fault), outOfBoundsReads: [], outOfBoundsWrites: [], machine: 'running',
+        outcome: 'fault', ...(bypassed ? { verifierBypassed: true } : {}), r0: null, insns: s.insns, fault: faultJson(s.fault),
+        outOfBoundsReads: [], outOfBoundsWrites: [], machine: 'running',
         summary: `the run stopped at insn ${s.fault.pc} (${s.fault.message}); the fault is contained, the kernel keeps running`,
       }
       : {
-        outcome: 'ok', r0: s.r0.toString(), insns: s.insns, fault: null, outOfBoundsReads: [], outOfBoundsWrites: [], machine: 'running',
-        summary: 'loaded and ran; every access was inside memory the verifier proved in bounds',
+        outcome: 'ok', ...(bypassed ? { verifierBypassed: true } : {}), r0: s.r0.toString(), insns: s.insns, fault: null,
+        outOfBoundsReads: [], outOfBoundsWrites: [], machine: 'running',
+        summary: bypassed ? 'ran without the verifier\'s approval; the interpreter\'s own checks found nothing to stop'
+          : 'loaded and ran; every access was inside memory the verifier proved in bounds',
       };
   }
 
@@ -243,7 +254,8 @@ export function formatCompare(r: CompareResult, opts: { width?: number } = {}): 
     ? `${d.machine === 'hung' ? 'HUNG' : 'HALTED'}: STOP ${d.bugcheck.code} ${d.bugcheck.name}; ${d.workloads.map((w) => `${w.name}: ${w.state}`).join(', ')}`
     : d.machine === 'running' && d.corruptions.length > 0 ? 'keeps running with corrupted kernel data' : 'keeps running';
   const rows: [string, string, string][] = [
-    ['verifier', v.accepted ? 'accepted' : `rejected at insn ${v.error?.pc}: ${v.error?.message}`, '(no verifier: loads like a kernel module)'],
+    ['verifier', (v.accepted ? 'accepted' : `rejected at insn ${v.error?.pc}: ${v.error?.message}`) + (s.verifierBypassed ? ' (run anyway: verifier bypassed)' : ''),
+      '(no verifier: loads like a kernel module)'],
     ['outcome', s.outcome, d.outcome],
     ['r0', s.r0 ?? '-', d.r0 ?? '- (did not return)'],
     ['out of bounds', oobSandbox, oobDriver],
