@@ -427,11 +427,14 @@ describe('programs/ objects', () => {
       }
     }, 60_000);
 
-    it.skipIf(!kernel.ok)(`${file}: every program loads in the kernel`, () => {
+    it.skipIf(!kernel.ok)(`${file}: every program loads in the kernel, after as many instructions as in bpfbox`, () => {
       const obj = object(file);
       for (const p of obj.programs) {
         const r = kernelRunObject(obj, { program: p.name, packets: [] });
         expect(r.ok ? '' : `${r.reason}\n${r.loads.map((l) => l.logTail).join('\n')}`, `${file} ${p.name}`).toBe('');
+        // bpf_prog_info.verified_insns is the kernel's `processed N insns`
+        const bpfbox = verify(p.program, { progType: progTypeOf(obj, p.name), maps: obj.maps });
+        expect(bpfbox.stats.processedInsns, `${file} ${p.name}`).toBe(r.loads[0]!.verifiedInsns);
       }
     }, 60_000);
   }
