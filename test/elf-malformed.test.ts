@@ -71,6 +71,78 @@ function expectFail(b: Uint8Array, code: string, message?: RegExp): Diagnostic {
   return e!;
 }
 
+/**
+ * A minimal object: `nsec` code sections sharing one code blob of `nfunc` one-slot global functions
+ * (each `call +0`, i.e. a call of the next one, when `chain`; else `exit`).
+ */
+function synthetic(nsec: number, nfunc: number, chain: boolean): Uint8Array {
+  const code = new Uint8Array(nfunc * 8);
+  for (let i = 0; i < nfunc; i++) {
+    code[i * 8] = chain && i + 1 < nfunc ? 0x85 : 0x95;
+    if (chain && i + 1 < nfunc) code[i * 8 + 1] = 0x10;
+  }
+  const enc = new TextEncoder();
+  const strParts: number[] = [...enc.encode('\0.strtab\0.symtab\0xdp\0')];
+  const nameAt: number[] = [];
+  for (let i = 0; i < nfunc; i++) {
+    nameAt.push(strParts.length);
+    strParts.push(...enc.encode(`f${i}\0`));
+  }
+  const strtab = Uint8Array.from(strParts);
+  const offCode = 64;
+  const offStr = offCode + code.length;
+  const offSym = Math.ceil((offStr + strtab.length) / 8) * 8;
+  const symSize = (nfunc + 1) * 24;
+  const shoff = offSym + symSize;
+  const nsh = 3 + nsec;
+  const out = new Uint8Array(shoff + nsh * 64);
+  const v = new DataView(out.buffer);
+  out.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
+  v.setUint16(16, 1, true); v.setUint16(18, 247, true); v.setUint32(20, 1, true);
+  v.setBigUint64(40, BigInt(shoff), true); v.setUint16(52, 64, true); v.setUint16(58, 64, true);
+  v.setUint16(60, nsh, true); v.setUint16(62, 1, true);
+  out.set(code, offCode);
+  out.set(strtab, offStr);
+  for (let i = 0; i < nfunc; i++) {
+    const p = offSym + (i + 1) * 24;
+    v.setUint32(p, nameAt[i]!, true); out[p + 4] = 0x12; v.setUint16(p + 6, 3, true);
+    v.setBigUint64(p + 8, BigInt(i * 8), true); v.setBigUint64(p + 16, 8n, true);
+  }
+  const sh = (i: number, name: number, type: number, flags: number, off: number, size: number, link: number, info: number, entsize: number): void => {
+    const p = shoff + i * 64;
+    v.setUint32(p, name, true); v.setUint32(p + 4, type, true); v.setBigUint64(p + 8, BigInt(flags), true);
+    v.setBigUint64(p + 24, BigInt(off), true); v.setBigUint64(p + 32, BigInt(size), true);
+    v.setUint32(p + 40, link, true); v.setUint32(p + 44, info, true); v.setBigUint64(p + 56, BigInt(entsize), true);
+  };
+  sh(1, 1, 3, 0, offStr, strtab.length, 0, 0, 0);
+  sh(2, 9, 2, 0, offSym, symSize, 1, 1, 24);
+  for (let i = 0; i < nsec; i++) sh(3 + i, 17, 1, 6, offCode, code.length, 0, 0, 0);
+  return out;
+}
+
+describe('objects with huge counts', () => {
+  it('loads many functions and many sections in bounded time', () => {
+    const t0 = Date.now();
+    const many = loadObject(synthetic(1, 20_000, false));
+    expect(many.ok && many.value.programs.length).toBe(20_000);
+    const secs = loadObject(synthetic(5_000, 1, false));
+    expect(secs.ok && secs.value.programs.length).toBe(5_000);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  });
+
+  it('stops appending subprograms at a bound instead of growing without end', () => {
+    // 3000 functions, each calling the next: program i appends 3000 - i functions, 4.5M slots in all.
+    const t0 = Date.now();
+    const r = loadObject(synthetic(1, 3_000, true));
+    expect(r.ok).toBe(false);
+    expect(r.ok ? '' : r.errors[0]!.message).toMatch(/grow past 2000000 instructions/);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    // A short chain links: f0 calls f1 calls f2 (exit).
+    const short = loadObject(synthetic(1, 3, true));
+    expect(short.ok && [...short.value.programs[0]!.functions.values()]).toEqual(['f0', 'f1', 'f2']);
+  });
+});
+
 describe.skipIf(!HAVE_CORPUS)('malformed objects', () => {
   it('gives the exact reason for broken identification and header fields', () => {
     const good = bytesOf(OBJECTS[0]!);

@@ -15,12 +15,12 @@ import { decode } from '../isa/encoding.js';
 import { BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, type MapDef, type MapOrigin, mapTypeName } from '../runtime/maps/def.js';
 import { type Diagnostic, type Result, fail, ok } from '../util/diagnostics.js';
 import { type Btf, BtfError, btfMapDefinitions, parseBtf } from './btf.js';
-import { type BtfExt, type BtfLineInfo, parseBtfExt } from './btfext.js';
+import { type BtfExt, parseBtfExt } from './btfext.js';
 import {
   type ElfFile, type ElfSectionHeader, type ElfSymbol, ElfError, R_BPF, SHF_EXECINSTR, SHN_LORESERVE, SHN_UNDEF, SHT, STT,
   elfErrorDiagnostic, readElf, relocTypeName, sectionTypeName, ET_REL,
 } from './reader.js';
-import { progTypeOfSection } from './sections.js';
+import { type SectionProgType, progTypeOfSection } from './sections.js';
 import type { BtfSummary, ElfProgram, ElfRelocation, ElfSection, LoadedObject, SourceLine } from './types.js';
 
 export interface LoadObjectOptions {
@@ -35,6 +35,9 @@ const PSEUDO_CALL = 1;
 const PSEUDO_MAP_FD = 1;
 const PSEUDO_MAP_VALUE = 2;
 const PSEUDO_FUNC = 4;
+/** Bounds on what linking may build: per program (the kernel's limit is 1M) and for the object. */
+const MAX_PROGRAM_SLOTS = 1_000_000;
+const MAX_OBJECT_SLOTS = 2_000_000;
 
 /** A fatal problem while loading: becomes one diagnostic. */
 class LoadError extends Error {
@@ -65,6 +68,13 @@ type Resolved =
   | { kind: 'none' };
 
 interface MapRange { start: number; size: number; map: number }
+interface MapRanges { list: MapRange[]; byStart: Map<number, MapRange> }
+
+function mapRangesOf(list: MapRange[]): MapRanges {
+  const byStart = new Map<number, MapRange>();
+  for (const r of list) if (!byStart.has(r.start)) byStart.set(r.start, r);
+  return { list, byStart };
+}
 
 /** Loads an object. Never throws. */
 export function loadObject(bytes: Uint8Array, opts: LoadObjectOptions = {}): Result<LoadedObject> {
@@ -112,10 +122,21 @@ function load(bytes: Uint8Array, file: string | null): LoadedObject {
     throw new LoadError('E_ELF_TYPE', `not a relocatable object (e_type ${elf.type}); bpfbox loads the .o files clang -c produces`, undefined, 16);
   }
   const warnings: string[] = [];
+  const seenWarnings = new Set<string>();
   const warn = (w: string): void => {
-    if (!warnings.includes(w)) warnings.push(w);
+    if (seenWarnings.has(w)) return;
+    seenWarnings.add(w);
+    warnings.push(w);
   };
   const secs = elf.sections;
+  // Symbols by section index, built once (objects can have very many of both).
+  const symsBySec = new Map<number, ElfSymbol[]>();
+  for (const y of elf.symbols) {
+    let l = symsBySec.get(y.shndx);
+    if (!l) symsBySec.set(y.shndx, (l = []));
+    l.push(y);
+  }
+  const symsIn = (idx: number): readonly ElfSymbol[] => symsBySec.get(idx) ?? [];
 
   // --- BTF (optional unless `.maps` needs it) ---
   let btf: Btf | null = null;
@@ -146,11 +167,11 @@ function load(bytes: Uint8Array, file: string | null): LoadedObject {
 
   // --- maps ---
   const maps: MapDef[] = [];
-  const mapRanges = new Map<number, MapRange[]>(); // section index -> map ranges
+  const mapRanges = new Map<number, MapRanges>(); // section index -> map ranges
   const dataMap = new Map<number, number>(); // data section index -> map index
 
   const legacy = elf.section('maps');
-  if (legacy && legacy.size > 0) loadLegacyMaps(elf, legacy, maps, mapRanges, warn);
+  if (legacy && legacy.size > 0) loadLegacyMaps(elf, legacy, symsIn(legacy.index), maps, mapRanges, warn);
 
   const btfMaps = elf.section('.maps');
   if (btfMaps && btfMaps.size > 0) {
@@ -158,16 +179,18 @@ function load(bytes: Uint8Array, file: string | null): LoadedObject {
       throw new LoadError('E_ELF_BTF', btfError ? `BTF-defined maps need the .BTF section, which is unreadable: ${btfError}` : 'BTF-defined maps (.maps) but no .BTF section', '.maps');
     }
     const defs = btfMapDefinitions(btf, '.maps');
+    const mapSyms = new Map<string, ElfSymbol>();
+    for (const y of symsIn(btfMaps.index)) if (y.type !== STT.SECTION && !mapSyms.has(y.name)) mapSyms.set(y.name, y);
     const ranges: MapRange[] = [];
     for (const d of defs) {
       for (const f of d.ignoredFields ?? []) warn(`map ${d.name}: field '${f}' ignored`);
       // In an unlinked object the DATASEC offsets are still 0 (libbpf fixes them up from the
       // symbol table): the map's symbol says where it is.
-      const sym = elf.symbols.find((y) => y.shndx === btfMaps.index && y.name === d.name && y.type !== STT.SECTION);
+      const sym = mapSyms.get(d.name);
       ranges.push({ start: sym ? sym.value : d.sectionOffset, size: sym && sym.size > 0 ? sym.size : d.size, map: maps.length });
       maps.push(d.def);
     }
-    mapRanges.set(btfMaps.index, ranges);
+    mapRanges.set(btfMaps.index, mapRangesOf(ranges));
   }
 
   for (const s of secs) {
@@ -190,7 +213,7 @@ function load(bytes: Uint8Array, file: string | null): LoadedObject {
     if (s.size % INSN !== 0) {
       throw new LoadError('E_ELF_SECTION', `code section size ${s.size} is not a multiple of 8 (instructions are 8 bytes)`, s.name, s.offset);
     }
-    unitsBySec.set(s.index, unitsOf(elf, s));
+    unitsBySec.set(s.index, unitsOf(symsIn(s.index), s));
   }
 
   // Externs (extern variables, .kconfig): each gets 8 zero bytes of one `.kconfig` map.
@@ -256,22 +279,40 @@ function load(bytes: Uint8Array, file: string | null): LoadedObject {
   const text = execSecs.find((s) => s.name === '.text');
   if (entries.length === 0 && text) {
     // Objects with only `.text` (PREVAIL's test objects): each global function is an entry point.
-    const globals = unitsBySec.get(text.index)!.filter((u) => {
-      const sym = elf.symbols.find((y) => y.shndx === text.index && y.type === STT.FUNC && y.name === u.name);
-      return sym !== undefined && sym.bind !== 0;
-    });
+    const globalNames = new Set(elf.symbols.filter((y) => y.shndx === text.index && y.type === STT.FUNC && y.bind !== 0).map((y) => y.name));
+    const globals = unitsBySec.get(text.index)!.filter((u) => globalNames.has(u.name));
     if (globals.length > 0) {
       warn(`no program sections: the global functions of .text (${globals.map((u) => u.name).join(', ')}) are taken as programs of unknown type`);
       entries = globals.map((u) => ({ unit: u, section: text }));
     }
   }
 
-  const lineInfo = (s: ElfSectionHeader): BtfLineInfo[] => ext?.lineInfo.get(s.name) ?? [];
+  // C line of each slot of each code section, indexed once.
+  const linesBySec = new Map<number, (SourceLine | undefined)[]>();
+  const lineInfo = (s: ElfSectionHeader): readonly (SourceLine | undefined)[] => {
+    let l = linesBySec.get(s.index);
+    if (!l) {
+      l = new Array<SourceLine | undefined>(s.size / INSN).fill(undefined);
+      for (const li of ext?.lineInfo.get(s.name) ?? []) {
+        if (li.insnOff % INSN !== 0 || li.insnOff < 0 || li.insnOff >= s.size) continue;
+        l[li.insnOff / INSN] = { file: li.file, line: li.line, column: li.column, text: li.text };
+      }
+      linesBySec.set(s.index, l);
+    }
+    return l;
+  };
+  let linkedSlots = 0;
+  const typeCache = new Map<string, SectionProgType>();
   const programs: ElfProgram[] = [];
   const names = new Set<string>();
   for (const { unit, section } of entries) {
-    const p = link(unit, section, unitsBySec, resolvedBySec, elf, lineInfo);
-    const t = section.name === '.text' ? { kernelType: 'unspec', kernelTypeId: 0, expectedAttachType: 0, how: 'unknown' as const } : progTypeOfSection(section.name);
+    const p = link(unit, section, unitsBySec, resolvedBySec, elf, lineInfo, MAX_OBJECT_SLOTS - linkedSlots);
+    linkedSlots += p.program.slotCount;
+    let t = typeCache.get(section.name);
+    if (!t) {
+      t = section.name === '.text' ? { kernelType: 'unspec', kernelTypeId: 0, expectedAttachType: 0, how: 'unknown' as const } : progTypeOfSection(section.name);
+      typeCache.set(section.name, t);
+    }
     if (t.how === 'unknown' && section.name !== '.text') {
       warn(`section '${section.name}': libbpf would not know its program type; bpfbox leaves it 'unspec' (give --type to run or verify)`);
     }
@@ -294,14 +335,14 @@ function load(bytes: Uint8Array, file: string | null): LoadedObject {
     kernelVersion = (d[0]! | (d[1]! << 8) | (d[2]! << 16) | (d[3]! << 24)) >>> 0;
   }
 
+  const progSecIdx = new Set(entries.map((e) => e.section.index));
   const sections: ElfSection[] = secs.filter((s) => s.index !== 0).map((s) => ({
     index: s.index, name: s.name, type: sectionTypeName(s.type), size: s.size, flags: s.flags,
-    role: roleOf(s, text, entries.some((e) => e.section === s), dataMap, ignoredRelocSections, secs),
+    role: roleOf(s, text, progSecIdx.has(s.index), dataMap, ignoredRelocSections, secs),
   }));
-  for (const s of secs) {
-    if (s.index === 0 || (s.flags & 0x2) === 0 || s.size === 0) continue;
-    const role = sections.find((x) => x.index === s.index)!.role;
-    if (role === 'ignored') warn(`section '${s.name}' (${sectionTypeName(s.type)}, ${s.size} bytes) is not used by bpfbox`);
+  for (const s of sections) {
+    if ((s.flags & 0x2) === 0 || s.size === 0 || s.role !== 'ignored') continue;
+    warn(`section '${s.name}' (${s.type}, ${s.size} bytes) is not used by bpfbox`);
   }
 
   let btfSummary: BtfSummary | null = null;
@@ -358,30 +399,53 @@ function describe(r: Resolved, maps: readonly MapDef[], secs: readonly ElfSectio
 }
 
 /** Functions of a code section: FUNC symbols, or the whole section when it has none. */
-function unitsOf(elf: ElfFile, s: ElfSectionHeader): Unit[] {
+function unitsOf(syms: readonly ElfSymbol[], s: ElfSectionHeader): Unit[] {
   const slots = s.size / INSN;
-  const funcs = elf.symbols
-    .filter((y) => y.shndx === s.index && y.type === STT.FUNC)
+  const funcs = syms
+    .filter((y) => y.type === STT.FUNC)
     .sort((a, b) => a.value - b.value);
   if (funcs.length === 0) return [{ section: s, name: s.name, start: 0, end: slots }];
   const units: Unit[] = [];
+  // Distinct start offsets, sorted: a function without a size ends where the next one starts.
+  const starts = [...new Set(funcs.map((f) => f.value))];
+  let k = 0;
   const seen = new Set<number>();
-  funcs.forEach((f, i) => {
+  for (const f of funcs) {
     if (f.value % INSN !== 0 || f.value >= s.size) {
       throw new LoadError('E_ELF_SYMBOL', `function '${f.name}' starts at byte ${f.value}, which is not an instruction of the section (${s.size} bytes)`, s.name, f.value);
     }
-    if (seen.has(f.value)) return; // an alias
+    while (starts[k]! < f.value) k++;
+    if (seen.has(f.value)) continue; // an alias
     seen.add(f.value);
     const start = f.value / INSN;
-    const next = funcs.slice(i + 1).find((g) => g.value > f.value);
-    let end = f.size > 0 ? Math.ceil((f.value + f.size) / INSN) : next ? next.value / INSN : slots;
+    const next = starts[k + 1];
+    let end = f.size > 0 ? Math.ceil((f.value + f.size) / INSN) : next !== undefined ? next / INSN : slots;
     if (end > slots) {
       throw new LoadError('E_ELF_SYMBOL', `function '${f.name}' (${f.size} bytes from ${f.value}) extends past the section end (${s.size} bytes)`, s.name, f.value);
     }
     if (end <= start) end = start + 1;
     units.push({ section: s, name: f.name || s.name, start, end });
-  });
+  }
   return units;
+}
+
+/** The unit containing `slot` (units are sorted by start; they may overlap only through aliases). */
+function findUnit(units: readonly Unit[], slot: number): Unit | undefined {
+  let lo = 0;
+  let hi = units.length - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (units[mid]!.start <= slot) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  for (let i = best; i >= 0 && i > best - 4; i--) {
+    const u = units[i]!;
+    if (slot >= u.start && slot < u.end) return u;
+  }
+  return undefined;
 }
 
 function readInsn(code: Uint8Array, off: number): { opcode: number; src: number; imm: number } {
@@ -394,7 +458,7 @@ function readInsn(code: Uint8Array, off: number): { opcode: number; src: number;
 
 function resolveReloc(
   elf: ElfFile, sec: ElfSectionHeader, code: Uint8Array, offset: number, type: number, sym: ElfSymbol,
-  addend: number | null, mapRanges: Map<number, MapRange[]>, dataMap: Map<number, number>,
+  addend: number | null, mapRanges: Map<number, MapRanges>, dataMap: Map<number, number>,
   externOffset: (s: ElfSymbol) => { map: number; off: number },
 ): Resolved {
   const err = (msg: string): never => {
@@ -437,10 +501,11 @@ function resolveReloc(
   const ranges = mapRanges.get(t.index);
   if (ranges) {
     const off = sym.value + add;
-    const r = ranges.find((m) => off >= m.start && off < m.start + Math.max(m.size, 1));
-    if (!r) err(`reference to '${symName}' at offset ${off} of '${t.name}', where no map is defined`);
-    if (off !== r!.start) err(`reference into the middle of map '${symName}' (offset ${off - r!.start})`);
-    return { kind: 'map', map: r!.map };
+    const r = ranges.byStart.get(off);
+    if (r) return { kind: 'map', map: r.map };
+    const inside = ranges.list.find((m) => off >= m.start && off < m.start + Math.max(m.size, 1));
+    if (!inside) err(`reference to '${symName}' at offset ${off} of '${t.name}', where no map is defined`);
+    return err(`reference into the middle of map '${symName}' (offset ${off - inside!.start})`);
   }
   const dm = dataMap.get(t.index);
   if (dm !== undefined) {
@@ -462,7 +527,7 @@ interface Placed { unit: Unit; base: number }
 /** Builds one program: its function, then every function it calls, transitively. */
 function link(
   entry: Unit, section: ElfSectionHeader, unitsBySec: Map<number, Unit[]>, resolvedBySec: Map<number, Map<number, Resolved>>,
-  elf: ElfFile, lineInfo: (s: ElfSectionHeader) => BtfLineInfo[],
+  elf: ElfFile, lineInfo: (s: ElfSectionHeader) => readonly (SourceLine | undefined)[], budget: number,
 ): Pick<ElfProgram, 'program' | 'bytes' | 'lines' | 'mapsUsed' | 'functions'> {
   void section;
   const placed: Placed[] = [];
@@ -475,75 +540,101 @@ function link(
     placed.push({ unit: u, base });
     placedKey.set(u, base);
     total += u.end - u.start;
-    if (total > 1_000_000) throw new LoadError('E_ELF_PROGRAM', `program '${entry.name}' grows past 1,000,000 instructions while appending subprograms`, u.section.name);
+    if (total > MAX_PROGRAM_SLOTS) throw new LoadError('E_ELF_PROGRAM', `program '${entry.name}' grows past ${MAX_PROGRAM_SLOTS} instructions while appending subprograms`, u.section.name);
+    if (total > budget) {
+      throw new LoadError('E_ELF_PROGRAM', `the object's programs grow past ${MAX_OBJECT_SLOTS} instructions in all when their subprograms are appended`, u.section.name);
+    }
     return base;
   };
   const unitAt = (secIdx: number, slot: number, from: Unit, at: number): Unit => {
-    const u = unitsBySec.get(secIdx)?.find((x) => slot >= x.start && slot < x.end);
+    const u = findUnit(unitsBySec.get(secIdx) ?? [], slot);
     if (!u) {
       throw new LoadError('E_ELF_RELOCATION', `call target slot ${slot} of '${elf.sections[secIdx]?.name}' is not inside any function`, from.section.name, at * INSN);
     }
     return u;
   };
 
+  // The section code each unit comes from, read once.
+  const codeOf = new Map<number, Uint8Array>();
+  const code = (sec: ElfSectionHeader): Uint8Array => {
+    let c = codeOf.get(sec.index);
+    if (!c) codeOf.set(sec.index, (c = elf.data(sec)));
+    return c;
+  };
+  /** Where slot `slot` of section `secIdx` lands in the program, placing its function if needed. */
+  const targetOf = (unit: Unit, base: number, s: number, secIdx: number, slot: number): number => {
+    if (secIdx === unit.section.index && slot >= unit.start && slot < unit.end) return base + (slot - unit.start);
+    const tu = unitAt(secIdx, slot, unit, s);
+    return place(tu) + (slot - tu.start);
+  };
+
+  // Pass 1: which functions the program reaches, and where each goes.
   place(entry);
-  const chunks: Uint8Array[] = [];
-  const mapsUsed = new Set<number>();
   for (let i = 0; i < placed.length; i++) {
     const { unit, base } = placed[i]!;
-    const code = elf.data(unit.section);
-    const chunk = new Uint8Array(code.subarray(unit.start * INSN, unit.end * INSN));
-    const view = new DataView(chunk.buffer);
+    const c = code(unit.section);
     const relocs = resolvedBySec.get(unit.section.index);
     for (let s = unit.start; s < unit.end; s++) {
-      const at = (s - unit.start) * INSN;
-      const pc = base + (s - unit.start);
       const r = relocs?.get(s * INSN);
-      const opcode = chunk[at]!;
-      const src = chunk[at + 1]! >> 4;
-      const setImm = (v: number): void => view.setInt32(at + 4, v, true);
-      const setSrc = (v: number): void => {
-        chunk[at + 1] = (chunk[at + 1]! & 0x0f) | (v << 4);
-      };
-      const relTarget = (secIdx: number, slot: number): number => {
-        if (secIdx === unit.section.index && slot >= unit.start && slot < unit.end) return base + (slot - unit.start);
-        const tu = unitAt(secIdx, slot, unit, s);
-        return place(tu) + (slot - tu.start);
-      };
-      if (r && r.kind !== 'none') {
-        if (r.kind === 'call') {
-          setImm(relTarget(r.section, r.slot) - (pc + 1));
-        } else if (r.kind === 'func') {
-          setSrc(PSEUDO_FUNC);
-          setImm(relTarget(r.section, r.slot) - (pc + 1));
-          view.setInt32(at + 12, 0, true);
-        } else if (r.kind === 'map') {
-          setSrc(PSEUDO_MAP_FD);
-          setImm(r.map);
-          if (at + 16 <= chunk.length) view.setInt32(at + 12, 0, true);
-          mapsUsed.add(r.map);
-        } else {
-          setSrc(PSEUDO_MAP_VALUE);
-          setImm(r.map);
-          if (at + 16 <= chunk.length) view.setInt32(at + 12, r.off, true);
-          mapsUsed.add(r.map);
-        }
-      } else if (opcode === OP_CALL && src === PSEUDO_CALL) {
+      const opcode = c[s * INSN]!;
+      if (r && (r.kind === 'call' || r.kind === 'func')) {
+        targetOf(unit, base, s, r.section, r.slot);
+      } else if (!r && opcode === OP_CALL && c[s * INSN + 1]! >> 4 === PSEUDO_CALL) {
         // A call without relocation: pc-relative inside its own section (static functions).
-        const imm = view.getInt32(at + 4, true);
+        const imm = c[s * INSN + 4]! | (c[s * INSN + 5]! << 8) | (c[s * INSN + 6]! << 16) | (c[s * INSN + 7]! << 24);
         const targetSlot = s + imm + 1;
         if (targetSlot < 0 || targetSlot >= unit.section.size / INSN) {
           throw new LoadError('E_ELF_PROGRAM', `call at slot ${s} jumps to slot ${targetSlot}, outside section '${unit.section.name}'`, unit.section.name, s * INSN);
         }
-        setImm(relTarget(unit.section.index, targetSlot) - (pc + 1));
+        targetOf(unit, base, s, unit.section.index, targetSlot);
       }
-      if (opcode === OP_LDDW) s++; // second slot holds no instruction
+      if (opcode === OP_LDDW) s++; // the second slot holds no instruction
     }
-    chunks.push(chunk);
   }
 
+  // Pass 2: copy every function into place and patch its relocated instructions.
   const bytes = new Uint8Array(total * INSN);
-  placed.forEach((p, i) => bytes.set(chunks[i]!, p.base * INSN));
+  const view = new DataView(bytes.buffer);
+  const mapsUsed = new Set<number>();
+  for (const { unit, base } of placed) {
+    const c = code(unit.section);
+    bytes.set(c.subarray(unit.start * INSN, unit.end * INSN), base * INSN);
+    const relocs = resolvedBySec.get(unit.section.index);
+    for (let s = unit.start; s < unit.end; s++) {
+      const pc = base + (s - unit.start);
+      const at = pc * INSN;
+      const r = relocs?.get(s * INSN);
+      const opcode = bytes[at]!;
+      const setSrc = (v: number): void => {
+        bytes[at + 1] = (bytes[at + 1]! & 0x0f) | (v << 4);
+      };
+      const lddwSecond = at + 16 <= (base + unit.end - unit.start) * INSN;
+      if (r && r.kind !== 'none') {
+        if (r.kind === 'call') {
+          view.setInt32(at + 4, targetOf(unit, base, s, r.section, r.slot) - (pc + 1), true);
+        } else if (r.kind === 'func') {
+          setSrc(PSEUDO_FUNC);
+          view.setInt32(at + 4, targetOf(unit, base, s, r.section, r.slot) - (pc + 1), true);
+          if (lddwSecond) view.setInt32(at + 12, 0, true);
+        } else if (r.kind === 'map') {
+          setSrc(PSEUDO_MAP_FD);
+          view.setInt32(at + 4, r.map, true);
+          if (lddwSecond) view.setInt32(at + 12, 0, true);
+          mapsUsed.add(r.map);
+        } else {
+          setSrc(PSEUDO_MAP_VALUE);
+          view.setInt32(at + 4, r.map, true);
+          if (lddwSecond) view.setInt32(at + 12, r.off, true);
+          mapsUsed.add(r.map);
+        }
+      } else if (!r && opcode === OP_CALL && bytes[at + 1]! >> 4 === PSEUDO_CALL) {
+        const targetSlot = s + view.getInt32(at + 4, true) + 1;
+        view.setInt32(at + 4, targetOf(unit, base, s, unit.section.index, targetSlot) - (pc + 1), true);
+      }
+      if (opcode === OP_LDDW) s++;
+    }
+  }
+
   const d = decode(bytes);
   if (!d.ok) {
     const e = d.errors[0]!;
@@ -557,11 +648,10 @@ function link(
   const functions = new Map<number, string>();
   for (const { unit, base } of placed) {
     functions.set(base, unit.name);
-    for (const li of lineInfo(unit.section)) {
-      if (li.insnOff % INSN !== 0) continue;
-      const slot = li.insnOff / INSN;
-      if (slot < unit.start || slot >= unit.end) continue;
-      lines[base + slot - unit.start] = { file: li.file, line: li.line, column: li.column, text: li.text };
+    const secLines = lineInfo(unit.section);
+    for (let slot = unit.start; slot < unit.end; slot++) {
+      const l = secLines[slot];
+      if (l) lines[base + slot - unit.start] = l;
     }
   }
   return { program: d.value, bytes, lines, mapsUsed: [...mapsUsed].sort((a, b) => a - b), functions };
@@ -569,14 +659,19 @@ function link(
 
 /** Legacy `maps` section: struct bpf_map_def (20 or 28 bytes) or iproute2's struct bpf_elf_map (28/36). */
 function loadLegacyMaps(
-  elf: ElfFile, sec: ElfSectionHeader, maps: MapDef[], mapRanges: Map<number, MapRange[]>, warn: (w: string) => void,
+  elf: ElfFile, sec: ElfSectionHeader, secSyms: readonly ElfSymbol[], maps: MapDef[], mapRanges: Map<number, MapRanges>, warn: (w: string) => void,
 ): void {
   const data = elf.data(sec);
-  const syms = elf.symbols
-    .filter((y) => y.shndx === sec.index && y.type !== STT.SECTION && y.type !== STT.FILE && y.name !== '')
+  const syms = secSyms
+    .filter((y) => y.type !== STT.SECTION && y.type !== STT.FILE && y.name !== '')
     .sort((a, b) => a.value - b.value);
   const uniq: ElfSymbol[] = [];
-  for (const y of syms) if (!uniq.some((u) => u.value === y.value)) uniq.push(y);
+  const at = new Set<number>();
+  for (const y of syms) {
+    if (at.has(y.value)) continue;
+    at.add(y.value);
+    uniq.push(y);
+  }
   if (uniq.length === 0) throw new LoadError('E_ELF_MAPS', `the maps section (${sec.size} bytes) has no map symbols`, 'maps');
   const sized = uniq.every((y) => y.size > 0);
   let stride = 0;
@@ -623,5 +718,5 @@ function loadLegacyMaps(
   });
   const ranges: MapRange[] = raws.map((r, i) => ({ start: r.start, size: r.size, map: base + i }));
   maps.push(...defs);
-  mapRanges.set(sec.index, ranges);
+  mapRanges.set(sec.index, mapRangesOf(ranges));
 }

@@ -50,8 +50,11 @@ export function relocTypeName(t: number): string {
   return `type ${t}`;
 }
 
+const SHT_NAMES = new Map<number, string>(Object.entries(SHT).map(([k, v]) => [v, k]));
+
 export function sectionTypeName(t: number): string {
-  for (const [k, v] of Object.entries(SHT)) if (v === t) return k;
+  const n = SHT_NAMES.get(t);
+  if (n !== undefined) return n;
   if (t === 0x6fff4c03) return 'LLVM_ADDRSIG';
   return `0x${t.toString(16)}`;
 }
@@ -163,6 +166,9 @@ class Cursor {
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
+/** Names longer than this are refused: no real object has them, and scanning them costs time. */
+const MAX_NAME = 4096;
+
 /** NUL-terminated string at `index` of a string table section. */
 function stringAt(c: Cursor, strtab: ElfSectionHeader | undefined, index: number, what: string, ownerSection?: string): string {
   if (!strtab) {
@@ -176,13 +182,13 @@ function stringAt(c: Cursor, strtab: ElfSectionHeader | undefined, index: number
     throw new ElfError('E_ELF_STRING', `${what}: name index ${index} is outside the string table (${strtab.size} bytes)`, strtab.offset, ownerSection);
   }
   const start = strtab.offset + index;
-  const end = strtab.offset + strtab.size;
-  let p = start;
-  while (p < end && c.bytes[p] !== 0) p++;
-  if (p === end) {
-    throw new ElfError('E_ELF_STRING', `${what}: name at string table index ${index} is not NUL-terminated`, start, ownerSection);
+  const end = Math.min(strtab.offset + strtab.size, start + MAX_NAME + 1);
+  const len = c.bytes.subarray(start, end).indexOf(0);
+  if (len < 0) {
+    const why = end - start > MAX_NAME ? `is longer than ${MAX_NAME} bytes` : 'is not NUL-terminated';
+    throw new ElfError('E_ELF_STRING', `${what}: name at string table index ${index} ${why}`, start, ownerSection);
   }
-  return decoder.decode(c.bytes.subarray(start, p));
+  return decoder.decode(c.bytes.subarray(start, start + len));
 }
 
 /** Reads an ELF64 LE object. Throws ElfError (only) for anything malformed. */
@@ -277,12 +283,19 @@ export function readElf(bytes: Uint8Array): ElfFile {
       throw new ElfError('E_ELF_SYMTAB', `the symbol table's string table (section ${symtab.link}) does not exist`, symtab.offset, symtab.name);
     }
     const count = symtab.size / SYM_SIZE; // bounded by the section, which is inside the file
+    const names = new Map<number, string>();
     for (let i = 0; i < count; i++) {
       const p = symtab.offset + i * SYM_SIZE;
       const info = c.u8(p + 4);
+      const nameIndex = c.u32(p);
+      let name = names.get(nameIndex);
+      if (name === undefined) {
+        name = stringAt(c, strtab, nameIndex, `name of symbol ${i}`, symtab.name);
+        names.set(nameIndex, name);
+      }
       symbols.push({
         index: i,
-        name: stringAt(c, strtab, c.u32(p), `name of symbol ${i}`, symtab.name),
+        name,
         type: info & 0xf,
         bind: info >> 4,
         shndx: c.u16(p + 6),
