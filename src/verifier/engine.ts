@@ -110,6 +110,8 @@ export class Engine {
   private pending: Pending[] = [];
   private explored = new Map<string | number, Checkpoint[]>();
   private readonly bucketSizes = new Map<number, number>();
+  /** Checkpoints currently kept (explored_states_size). */
+  private liveStates = 0;
   /** bpf_loop calls that the kernel would inline (loop_inline_state), by pc. */
   private readonly loopInline = new Map<number, { fit: boolean; subprog: number }>();
   private jmps = 0;
@@ -350,6 +352,10 @@ export class Engine {
   private updateBranchCounts(cp: Checkpoint | null): void {
     while (cp) {
       cp.branches--;
+      if (cp.branches === 0 && cp.evicted) {
+        cp.evicted = false;
+        this.liveStates--;
+      }
       if (cp.branches > 0) break;
       cp = cp.state.parent;
     }
@@ -416,6 +422,10 @@ export class Engine {
       if (sl.miss > sl.hit * n + n) {
         list.splice(li, 1);
         li--;
+        // an evicted state still on the current paths is freed (and stops counting) only when
+        // its branches are done (the kernel's free list)
+        if (sl.branches > 0) sl.evicted = true;
+        else this.liveStates--;
         this.bucketSizes.set(bucket, (this.bucketSizes.get(bucket) ?? 1) - 1);
       }
     }
@@ -423,7 +433,9 @@ export class Engine {
     if (!this.o.privileged && cnt > 64) return false;
     if (!addNew) return false;
     this.stats.totalStates++;
-    this.stats.peakStates++;
+    // peak_states: the most states kept at once (evicted ones no longer count)
+    this.liveStates++;
+    if (this.liveStates > this.stats.peakStates) this.stats.peakStates = this.liveStates;
     this.prevJmps = this.jmps;
     this.prevInsns = this.stats.processed;
     const copy = cloneState(this.cur);

@@ -90,6 +90,8 @@ export interface Checkpoint {
   miss: number;
   /** Frame callsites chain key. */
   key: string | number;
+  /** Evicted from its list while still being explored (counts until its branches are done). */
+  evicted?: boolean;
 }
 
 let UNKNOWN: ScalarValue | null = null;
