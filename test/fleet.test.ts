@@ -201,6 +201,13 @@ describe('simulateFleet: determinism and conservation', () => {
     expect(c.series.counts.BOOT_LOOP).not.toEqual(a.series.counts.BOOT_LOOP);
   });
 
+  it('returns plain JSON data (no NaN, Infinity or typed arrays)', () => {
+    for (const p of PRESET_NAMES) {
+      const r = simulateFleet(fleetPreset(p, { hosts: 20_000, horizonMin: 1440, goodRunHorizonMin: 300 }));
+      expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+    }
+  });
+
   it('does not mutate its config and echoes it', () => {
     const cfg = fleetPreset('S1', { hosts: 10_000, horizonMin: 600, measureTimeToProtect: false });
     const copy = structuredClone(cfg);
