@@ -59,6 +59,19 @@ export interface BugCheck {
   readonly step: number | null;
 }
 
+function wrapWords(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const w of text.split(/\s+/)) {
+    if (line && line.length + 1 + w.length > width) {
+      out.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) out.push(line);
+  return out.length > 0 ? out : [''];
+}
+
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
@@ -78,7 +91,7 @@ export function bugcheckPanelLines(b: BugCheck): PanelLine[] {
     lines.push({ text: `${acc} address: ${b.address}${b.addressClass ? ` (${b.addressClass})` : ''}${b.ip ? `   ip: ${b.ip}` : ''}`, step });
   }
   for (const c of b.context) lines.push({ text: c, step });
-  lines.push({ text: `reason: ${b.reason}`, step });
+  for (const [i, part] of wrapWords(b.reason, 88).entries()) lines.push({ text: `${i === 0 ? 'reason: ' : '        '}${part}`, step });
   if (b.registers.length > 0) {
     for (let i = 0; i < b.registers.length; i += 3) {
       lines.push({ text: b.registers.slice(i, i + 3).map((r) => pad(r, 26)).join(' ').trimEnd(), step });

@@ -470,7 +470,7 @@ export function runDriver(program: Program | PreparedProgram, opts: DriverOption
   let bugcheck: BugCheck | null = null;
   let outcome: DriverOutcome;
   let machineState: MachineState;
-  const driverWorkload = `${moduleName} (this program)`;
+  const driverWorkload = `${moduleName.split(' ')[0]} (this driver)`;
 
   const panelBase = (kind: BugCheckKind, stop: StopCode, params: [bigint, bigint, bigint, bigint], reason: string,
     at: { pc: number | null; step: number | null; address: bigint | null; access: 'read' | 'write' | null; }): BugCheck => {

@@ -22,9 +22,10 @@ export interface FleetProgress {
 }
 
 export function fleetProgressBar(opts: FleetProgressOptions = {}): FleetProgress {
-  const stream = opts.stream ?? process.stderr;
-  const enabled = !opts.json && stream.isTTY === true;
-  if (!enabled) return { onProgress: () => {}, stop: () => {}, enabled: false };
+  // `process` may be absent or shimmed (the web page bundles this module).
+  const stream = opts.stream ?? (typeof process !== 'undefined' ? process.stderr : undefined);
+  const enabled = !opts.json && stream !== undefined && stream.isTTY === true;
+  if (!enabled || stream === undefined) return { onProgress: () => {}, stop: () => {}, enabled: false };
   const bar = new cliProgress.SingleBar(
     {
       stream,

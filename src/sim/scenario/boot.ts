@@ -132,7 +132,8 @@ export function runBootSequence(opts: BootOptions = {}): BootResult {
   }
   const finalContent = outcome === 'stuck' ? BAD_VERSION : onDisk;
   const summary = outcome === 'running' ? 'the host came up with good content'
-    : outcome === 'self_healed' ? `self-healed after ${crashes} crash(es): the sync won on boot ${boots.length}`
+    : outcome === 'self_healed' ? `self-healed after ${crashes} crash(es): the sync won on boot ${boots.length}` +
+      (touches > 0 ? ` (a person restarted it from the recovery screen ${touches} time(s))` : '')
       : outcome === 'fixed_manually' ? `fixed by hand after ${crashes} crash(es) (${manualSteps.length} steps)`
         : `stuck after ${crashes} crash(es): the BitLocker recovery key is not available`;
   return { boots, crashes, outcome, manualSteps, manualTouches: touches, finalContent, summary };
