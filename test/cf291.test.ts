@@ -199,6 +199,9 @@ describe('fidelity checklist (design B.f)', () => {
     expect(e0.line).toMatch(/^insn 24: invalid access to map value, value_size=160 off=\d+ size=8/);
     expect(e0.message).toContain('R4 max value is outside of the allowed memory range');
     expect(e0.v2Accepted).toBe(true);
+    // the design's second objection: insn 25 dereferences a scalar loaded from memory
+    expect(e0.scalarDeref.pc).toBe(25);
+    expect(e0.scalarDeref.message).toBe("R1 invalid mem access 'scalar'");
     expect(verifyInterpreter('v1').log).toContain('24:');
   });
 
@@ -315,6 +318,8 @@ describe('the real kernel agrees (kernel oracle)', () => {
     expect(k.e1Bad?.message).toBe('invalid access to map value, value_size=320 off=320 size=8');
     expect(k.e1Bad?.pc).toBe(runE1().pc);
     expect(k.e1Good?.accepted).toBe(true);
+    expect(k.v1Big?.pc).toBe(25);
+    expect(k.v1Big?.message).toBe("R1 invalid mem access 'scalar'");
     // bpfbox's verifier says the same
     expect(runE0().message?.split('\n')[0]).toBe(k.v1?.message);
   });

@@ -29,6 +29,11 @@ export interface E0Result {
   /** The v2 build passes. */
   readonly v2Accepted: boolean;
   readonly v2Processed: number;
+  /**
+   * The second objection: the same v1 bytecode with an input array large enough for every f
+   * (2048 bytes) still fails, at insn 25, because the loaded "pointer" is a scalar.
+   */
+  readonly scalarDeref: { readonly pc: number | null; readonly message: string | null };
 }
 
 export function runE0(): E0Result {
@@ -38,7 +43,10 @@ export function runE0(): E0Result {
   const pc = v.error?.pc ?? null;
   const insn = pc !== null ? v1.asm.program.insns[v1.asm.program.insnAtSlot[pc]!] : undefined;
   const message = v.error?.message ?? null;
+  const bigger = v1.maps.map((m) => (m.name === 'ipc_inputs' ? { ...m, valueSize: 2048 } : m));
+  const second = verify(v1.asm.program, { progType: 'socket_filter', maps: bigger });
   return {
+    scalarDeref: { pc: second.error?.pc ?? null, message: second.error?.message ?? null },
     build: 'v1', accepted: v.accepted, pc, insn: insn ? formatInsn(insn) : null, message,
     line: pc !== null && message ? `insn ${pc}: ${message.split('\n').join('\n         ')}` : null,
     v2Accepted: v2.accepted, v2Processed: v2.stats.processedInsns,
@@ -50,6 +58,7 @@ export function formatE0(e: E0Result): string {
     'E0  the latent bug cannot ship (RCA findings 1-2: day 0, not day 142)',
     `    install interpreter v1 (driver build) into the sandbox: ${e.accepted ? 'ACCEPTED (unexpected)' : 'REJECTED by the verifier'}`,
     ...(e.line ? [`    ${e.line}`, `    at: ${e.insn}  (reads inputs[f] with f up to 254: the index is not checked against the 20 inputs)`] : []),
+    ...(e.scalarDeref.pc !== null ? [`    even with room for every f, insn ${e.scalarDeref.pc}: ${e.scalarDeref.message}  (a loaded value is no pointer: eBPF cannot chase raw kernel pointers)`] : []),
     `    interpreter v2 (bounds check at insn 20): ${e.v2Accepted ? `accepted (${e.v2Processed} instructions explored)` : 'rejected'}`,
     '    lesson: the verifier forces the bounds check before the first release, long before any content uses field 21',
   ].join('\n');

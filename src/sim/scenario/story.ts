@@ -168,13 +168,15 @@ export interface KernelCheck {
   readonly v2: { accepted: boolean; pc: number | null; message: string | null } | null;
   readonly e1Bad: { accepted: boolean; pc: number | null; message: string | null } | null;
   readonly e1Good: { accepted: boolean; pc: number | null; message: string | null } | null;
+  /** v1 with a 2048-byte input array: the scalar dereference at insn 25. */
+  readonly v1Big: { accepted: boolean; pc: number | null; message: string | null } | null;
 }
 
 /** The running kernel's verdicts on v1, v2 and the compiled contents (when the kernel oracle is available). */
 export async function checkWithKernel(): Promise<KernelCheck> {
   const oracle = await import('../../oracle/index.js');
   const avail = oracle.kernelAvailable();
-  if (!avail.ok) return { available: false, reason: avail.reason, v1: null, v2: null, e1Bad: null, e1Good: null };
+  if (!avail.ok) return { available: false, reason: avail.reason, v1: null, v2: null, e1Bad: null, e1Good: null, v1Big: null };
   const asOracle = (maps: readonly MapDef[]) => maps.map((m) => ({ type: mapTypeId(m), keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, name: m.name }));
   const one = (bytes: Uint8Array, maps: readonly MapDef[]) => {
     const k = oracle.kernelVerify(bytes, { progType: 'socket_filter', maps: asOracle(maps) });
@@ -187,6 +189,7 @@ export async function checkWithKernel(): Promise<KernelCheck> {
   return {
     available: true, reason: null,
     v1: one(v1.asm.bytes, v1.maps), v2: one(v2.asm.bytes, v2.maps), e1Bad: one(bad.asm.bytes, bad.maps), e1Good: one(good.asm.bytes, good.maps),
+    v1Big: one(v1.asm.bytes, v1.maps.map((m) => (m.name === 'ipc_inputs' ? { ...m, valueSize: 2048 } : m))),
   };
 }
 
