@@ -240,8 +240,9 @@ export class Vm implements ExecContext {
     this.tailCallCount = 0;
     this.pendingTailCall = null;
     this.pendingLoop = null;
-    this.loops.length = 0;
-    this.tailReturns.length = 0;
+    // (Setting an array's length is a runtime call even when it changes nothing.)
+    if (this.loops.length !== 0) this.loops.length = 0;
+    if (this.tailReturns.length !== 0) this.tailReturns.length = 0;
     // Zero only the stack frames the last run used (the hot loop records the deepest one), and
     // only if something may have written them. `set` from a zero array is a plain memcpy.
     const words = this.words;
