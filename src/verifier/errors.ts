@@ -43,6 +43,11 @@ const EXPLAIN: Record<string, string> = {
   E_VERIFIER_BAD_KFUNC: 'The call names a kernel function (kfunc) by BTF id; bpfbox has no kernel BTF, so it cannot resolve kfuncs and rejects the call as the kernel does for an id that is not a function.',
   E_VERIFIER_BAD_CALL: 'A local call targets an instruction outside the program.',
   E_VERIFIER_TRUNCATED: 'The program size is not a multiple of 8 bytes.',
+  E_VERIFIER_MAP_READONLY: 'The map is read-only for programs (BPF_F_RDONLY_PROG, as global `const` data in .rodata is): programs and helpers may read it but not write it. Keep values the program changes in .data/.bss or another map.',
+  E_VERIFIER_MAP_FUNC: 'This helper does not work with this type of map (for example a ring buffer helper on an array, bpf_tail_call without a program array, a lookup in a ring buffer or program array). Pass a map of the type the helper expects.',
+  E_VERIFIER_REFERENCE: 'A ring buffer record is released (submitted or discarded) through the pointer bpf_ringbuf_reserve returned, unmoved and NULL-checked, and only once; after the release every copy of that pointer is invalid.',
+  E_VERIFIER_REFERENCE_LEAK: 'A ring buffer record reserved on this path is neither submitted nor discarded before the program ends (or tail-calls). Call bpf_ringbuf_submit or bpf_ringbuf_discard on every path after a successful reserve.',
+  E_VERIFIER_BTF: 'Callbacks (for bpf_loop) need BTF function information, which clang emits in .BTF.ext and assembly does not carry; the kernel rejects a callback address without it.',
   E_VERIFIER_INTERNAL: 'bpfbox hit an internal error while verifying; this is a bug in bpfbox, not necessarily in the program.',
 };
 
