@@ -60,7 +60,7 @@ function readString(read: ReadMemory, address: bigint): string {
   let out = '';
   for (let i = 0; i < MAX_STRING; i++) {
     const b = read(address + BigInt(i), 1);
-    if (!b) return i === 0 ? '' : ''; // the kernel's copy fails as a whole: empty string
+    if (!b) return ''; // the kernel's copy fails as a whole: an empty string
     if (b[0] === 0) return out;
     out += String.fromCharCode(b[0]!);
   }
