@@ -14,6 +14,26 @@ function firstLine(p: ElfProgram): string | null {
   return l ? `${l.file}:${l.line}` : null;
 }
 
+/** `a,b,c,+4 more`: a list kept to a readable width for the table. */
+function shortList(names: readonly string[], width = 48): string {
+  if (names.length === 0) return '-';
+  let out = '';
+  for (let i = 0; i < names.length; i++) {
+    const next = out ? `${out},${names[i]}` : names[i]!;
+    const rest = names.length - i - 1;
+    if (next.length + (rest ? ` +${rest} more`.length : 0) > width && out) return `${out} +${names.length - i} more`;
+    out = next;
+  }
+  return out;
+}
+
+/** The last two components of a source path (`lib/drop.h:64`), for the table. */
+function shortLine(l: string | null): string {
+  if (l === null) return '-';
+  const parts = l.replace(/\/\.\//g, '/').replace(/^\.\//, '').split('/');
+  return parts.slice(-2).join('/');
+}
+
 function flagsText(f: number | undefined): string {
   return f ? '0x' + f.toString(16) : '0';
 }
@@ -77,9 +97,9 @@ export function formatInspect(obj: LoadedObject, opts: InspectOptions = {}): str
   else {
     out.push(table(['name', 'section', 'type', 'insns', 'maps', 'functions', 'first C line'], obj.programs.map((p) => [
       p.name, p.section, p.kernelType + (bpfboxTypeOf(p.kernelType) ? '' : '*'), String(p.program.slotCount),
-      p.mapsUsed.map(mapName).join(',') || '-',
-      p.functions.size > 1 ? [...p.functions.values()].slice(1).join(',') : '-',
-      firstLine(p) ?? '-',
+      shortList(p.mapsUsed.map(mapName)),
+      p.functions.size > 1 ? shortList([...p.functions.values()].slice(1), 32) : '-',
+      shortLine(firstLine(p)),
     ])));
     if (obj.programs.some((p) => !bpfboxTypeOf(p.kernelType))) {
       out.push('  * bpfbox runs and verifies xdp, socket_filter and kprobe programs; give --type for the others');

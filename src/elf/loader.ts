@@ -182,8 +182,13 @@ function load(bytes: Uint8Array, file: string | null): LoadedObject {
     const mapSyms = new Map<string, ElfSymbol>();
     for (const y of symsIn(btfMaps.index)) if (y.type !== STT.SECTION && !mapSyms.has(y.name)) mapSyms.set(y.name, y);
     const ranges: MapRange[] = [];
+    const ignored = new Map<string, string[]>();
+    for (const d of defs) for (const f of d.ignoredFields ?? []) ignored.set(f, [...(ignored.get(f) ?? []), d.name]);
+    for (const [f, names] of ignored) {
+      const list = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+      warn(`map field '${f}' ignored (${list})`);
+    }
     for (const d of defs) {
-      for (const f of d.ignoredFields ?? []) warn(`map ${d.name}: field '${f}' ignored`);
       // In an unlinked object the DATASEC offsets are still 0 (libbpf fixes them up from the
       // symbol table): the map's symbol says where it is.
       const sym = mapSyms.get(d.name);
