@@ -127,7 +127,8 @@ export interface FleetResult {
   metrics: FleetMetrics;
   perRing: RingMetrics[];
   series: FleetSeries;
-  /** the good-update run's share of online eligible hosts protected over time (sampled like series) */
+  /** the good-update run's share of online eligible hosts protected over time (sampled like series;
+   *  the extra good-update run stops once 99 % is reached, so this may end before goodRunHorizonMin) */
   goodRun: { tMin: number[]; protectedShare: number[] } | null;
   cohorts: number;
   elapsedMs: number;
@@ -245,6 +246,8 @@ function buildFleet(cfg: FleetConfig, rng: Rng): Fleet {
 // Schedules
 
 const MIN_PER_DAY = 1440;
+/** time_to_protect: share of online eligible hosts running the good update */
+const PROTECTED_SHARE = 0.99;
 const T0_EPOCH_MIN = INCIDENT_T0_MS / 60000;
 
 /** Local minute of day and weekday (0 = Sunday) at sim minute t for a UTC offset. */
@@ -336,6 +339,7 @@ function runOnce(
   rng: Rng,
   opts: SimulateOptions,
   progress: (f: number) => void,
+  stopWhenProtected = false,
 ): RunOut {
   const nC = fl.n;
   const rings = cfg.fleet.rings;
@@ -746,7 +750,11 @@ function runOnce(
       peakBootAt = t;
     }
     if (bad && t < cfg.fixedContentAfterMin) gapHostMin += exposed;
-    if (t % sampleEvery === 0) record(t);
+    if (t % sampleEvery === 0) {
+      record(t);
+      // the extra good-update run only has to find time_to_protect
+      if (stopWhenProtected && protectedShare[protectedShare.length - 1]! >= PROTECTED_SHARE) break;
+    }
     if (t % progressEvery === 0) progress(t / horizon);
   }
 
@@ -864,11 +872,11 @@ export function simulateFleet(config: FleetConfig, opts: SimulateOptions = {}): 
   const main = runOnce(cfg, fleet, cfg.content, mainH, new Rng((seed ^ 0x9e3779b9) >>> 0), opts, (f) => report((f * mainH) / total));
   let good: RunOut | null = null;
   if (withGood) {
-    good = runOnce(cfg, fleet, 'good', goodH, new Rng((seed ^ 0x7f4a7c15) >>> 0), opts, (f) => report((mainH + f * goodH) / total));
+    good = runOnce(cfg, fleet, 'good', goodH, new Rng((seed ^ 0x7f4a7c15) >>> 0), opts, (f) => report((mainH + f * goodH) / total), true);
   } else if (cfg.content === 'good') good = main;
   report(1);
 
-  const timeToProtect = good ? firstAtLeast(good.tMin, good.protectedShare, 0.99) : null;
+  const timeToProtect = good ? firstAtLeast(good.tMin, good.protectedShare, PROTECTED_SHARE) : null;
   const metrics = {
     ...(main.metrics as FleetMetrics),
     time_to_protect: timeToProtect,
