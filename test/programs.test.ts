@@ -3,6 +3,7 @@
 // loads in Linux too, and BPF_PROG_TEST_RUN of every packet gives the same return value, output
 // packet and map contents as bpfbox's ObjectRuntime (differential test).
 
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -413,6 +414,15 @@ describe('programs/ objects', () => {
     ]);
     for (const o of OBJECTS) expect(readFileSync(join(PROGRAMS, o.replace(/\.o$/, '.c')), 'utf8')).toMatch(/SPDX-License-Identifier: MIT/);
   });
+
+  const clang = spawnSync('clang-19', ['--version'], { encoding: 'utf8' });
+  const clangReason = clang.status === 0 ? null : 'clang-19 is not installed';
+  if (clangReason) console.log(`programs.test: rebuild check skipped: ${clangReason}`);
+  it.skipIf(clangReason !== null)('programs/build.sh --check rebuilds every object byte for byte', () => {
+    const r = spawnSync('sh', [join(ROOT, 'programs', 'build.sh'), '--check'], { encoding: 'utf8' });
+    expect(r.stdout.split('\n').filter((l) => l !== '').sort()).toEqual(OBJECTS.map((o) => `same     ${o}`));
+    expect(r.status).toBe(0);
+  }, 60_000);
 
   for (const file of OBJECTS) {
     it(`${file}: loads and every program verifies in bpfbox`, () => {
