@@ -38,7 +38,9 @@ export function programTypeFor(p: Pick<LoadedProgram, 'elf'> & { section?: strin
   }
   const t = bpfboxTypeOf(e.kernelType);
   if (t) return ok(t);
-  const what = e.kernelType === 'unspec'
+  const what = e.section === '.text'
+    ? 'it is a .text function, and no section names its type'
+    : e.kernelType === 'unspec'
     ? `section '${e.section}' does not name a program type libbpf knows`
     : `it is a ${e.kernelType} program (section '${e.section}'), a type bpfbox does not run or verify yet`;
   return fail([{
