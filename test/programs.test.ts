@@ -376,9 +376,11 @@ interface BpfboxRun {
   packets: (Uint8Array | null)[];
   faults: (string | null)[];
   maps: Normalized;
+  /** with perPacket: the maps after each packet (ring buffers consumed at each read) */
+  perPacket: Normalized[];
 }
 
-function runInBpfbox(s: Scenario): BpfboxRun {
+function runInBpfbox(s: Scenario, perPacket = false): BpfboxRun {
   const obj = object(s.file);
   const rt = new ObjectRuntime(obj, { cpus: 2 });
   for (const [name, entries] of Object.entries(s.fill ?? {})) {
@@ -387,8 +389,14 @@ function runInBpfbox(s: Scenario): BpfboxRun {
     for (const e of entries) expect(m.update(e.key, e.value, 0)).toBe(0);
   }
   const type = progTypeOf(obj, s.program);
-  const results = s.packets.map((packet) => rt.run(s.program, type, { packet }));
+  const dumps: Normalized[] = [];
+  const results = s.packets.map((packet) => {
+    const r = rt.run(s.program, type, { packet });
+    if (perPacket) dumps.push(normalize(bpfboxDumps(rt)));
+    return r;
+  });
   return {
+    perPacket: dumps,
     retvals: results.map((r) => r.r0Lo),
     packets: results.map((r) => r.packet),
     faults: results.map((r) => (r.fault ? `${r.fault.code} at ${r.fault.pc}: ${r.fault.message}` : null)),
@@ -489,18 +497,22 @@ describe.skipIf(!kernel.ok)('programs/: bpfbox equals the kernel (BPF_PROG_TEST_
   for (const s of SCENARIOS) {
     it(`${s.file} ${s.program}: ${s.title}`, () => {
       const obj = object(s.file);
-      const k = kernelRunObject(obj, { program: s.program, packets: s.packets, mapFill: s.fill });
+      const k = kernelRunObject(obj, { program: s.program, packets: s.packets, mapFill: s.fill, dumpAfterEach: true });
       if (!k.ok) throw new Error(`${k.reason}\n${k.loads.map((l) => l.logTail).join('\n')}`);
       expect(k.runs.map((r) => r.errnoName)).toEqual(s.packets.map(() => ''));
       const kernelRetvals = k.runs.map((r) => r.retval);
+      const kernelPerPacket = k.runs.map((r) => normalize(r.maps as KernelMapDump[]));
       // the kernel agrees with the hand-computed values (so the scenario itself is right) ...
       expect(kernelRetvals).toEqual(s.retvals);
-      const kmaps = normalize(k.maps as KernelMapDump[]);
-      expect(pick(kmaps, s)).toEqual({ maps: s.maps ?? {}, records: s.records ?? {} });
-      // ... and bpfbox agrees with the kernel on everything, every map included
-      const b = runInBpfbox(s);
+      const last = kernelPerPacket[kernelPerPacket.length - 1]!;
+      const records: Record<string, string[]> = {};
+      for (const name of Object.keys(s.records ?? {})) records[name] = kernelPerPacket.flatMap((d) => d.records[name] ?? []);
+      expect(pick({ maps: last.maps, records }, s)).toEqual({ maps: s.maps ?? {}, records: s.records ?? {} });
+      // ... and bpfbox agrees with the kernel on everything, every map after every packet included
+      const b = runInBpfbox(s, true);
       expect(b.retvals).toEqual(kernelRetvals);
-      expect(b.maps).toEqual(kmaps);
+      b.perPacket.forEach((d, i) => expect(d, `maps after packet ${i}`).toEqual(kernelPerPacket[i]));
+      expect(b.maps).toEqual(normalize(k.maps as KernelMapDump[]));
       if (progTypeOf(obj, s.program) === 'xdp') {
         b.packets.forEach((p, i) => expect(p && hex(p), `packet ${i}`).toBe(hex(k.runs[i]!.dataOut)));
       } else {
