@@ -83,6 +83,8 @@ interface Pending {
   pc: number;
   prev: number;
   logPos: number;
+  /** Jump-history entries of the state when it was pushed. */
+  hist: number;
 }
 
 type Mode = 'exact' | 'not_exact' | 'range_within';
@@ -110,6 +112,8 @@ export class Engine {
   private pending: Pending[] = [];
   private explored = new Map<string | number, Checkpoint[]>();
   private readonly bucketSizes = new Map<number, number>();
+  /** Jump points (mark_jmp_point): branch targets, returns from calls, callback-calling calls. */
+  private readonly jmpPoint: Uint8Array;
   /** Checkpoints currently kept (explored_states_size). */
   private liveStates = 0;
   /** bpf_loop calls that the kernel would inline (loop_inline_state), by pc. */
@@ -140,6 +144,25 @@ export class Engine {
     });
     this.stats.stackDepth = o.cfg.subprogs.map(() => 0);
     this.stackLive = new StackLiveness(o.cfg, o.prog.slotCount);
+    this.jmpPoint = new Uint8Array(o.prog.slotCount + 2);
+    o.prog.insns.forEach((insn, i) => {
+      const t = o.prog.slotOf[i]!;
+      const k = insn.op.kind;
+      const mark = (x: number): void => {
+        if (x >= 0 && x < o.prog.slotCount) this.jmpPoint[x] = 1;
+      };
+      if (k === 'jcond' || k === 'ja' || k === 'ja32') mark(jumpTarget(insn, t)!);
+      else if (k === 'call_helper' || k === 'call_kfunc') {
+        mark(t + 1);
+        if (k === 'call_helper' && helperProto(insn.imm)?.callback) mark(t);
+      } else if (k === 'call_local') {
+        mark(t + 1);
+        mark(t + 1 + insn.imm);
+      } else if (k === 'lddw' && insn.src === 4) {
+        mark(t + 2);
+        mark(t + 1 + insn.imm);
+      }
+    });
   }
 
   // ---- log -------------------------------------------------------------------------------
@@ -278,6 +301,9 @@ export class Engine {
           this.prevLogPos = this.log.length;
         }
         this.recordState();
+        // the kernel's jump history records every jump point passed (and spills/fills below);
+        // more than 40 entries since the last checkpoint force a new one
+        if (this.jmpPoint[this.pc]) this.jmpHist++;
         const next = this.step(insn);
         if (next === 'exit') exitPath = true;
         else {
@@ -297,7 +323,7 @@ export class Engine {
         this.cur = p.state;
         this.prevPc = p.prev;
         this.pc = p.pc;
-        this.jmpHist = 0;
+        this.jmpHist = p.hist;
         if (this.level === 1) this.log = this.log.slice(0, p.logPos);
         doPrintState = true;
       }
@@ -368,7 +394,7 @@ export class Engine {
     }
     const st = state ?? cloneState(this.cur);
     if (st.parent) st.parent.branches++;
-    this.pending.push({ state: st, pc, prev, logPos: this.log.length });
+    this.pending.push({ state: st, pc, prev, logPos: this.log.length, hist: this.jmpHist });
     return st;
   }
 
@@ -624,7 +650,6 @@ export class Engine {
         return pc + 1 + insn.imm;
       case 'jcond':
         this.jmps++;
-        this.jmpHist++;
         return this.checkCondJmp(insn);
       case 'call_helper':
         this.jmps++;
@@ -1107,6 +1132,9 @@ export class Engine {
       this.fail('E_VERIFIER_SPILL', 'attempt to corrupt spilled pointer on stack');
     }
     const aligned = absOff % 8 === 0;
+    // register spills (not plain data writes) are recorded in the kernel's jump history
+    if (this.o.privileged && aligned && (value ? value.type === 'scalar' : true)) this.jmpHist++;
+    else if (value && value.type !== 'scalar') this.jmpHist++;
     if (value && aligned && value.type === 'scalar' && this.o.privileged) {
       const fits = bitWidth(value.v) <= size * 8;
       if (fits) this.assignScalarIdBeforeMov(value);
@@ -1179,6 +1207,7 @@ export class Engine {
         if (sr.type !== 'scalar') this.fail('E_VERIFIER_SPILL', 'invalid size of register fill');
         if (dst < 0) return;
         if (size <= spillSize && absOff % 8 === 0) {
+          if (size === spillSize) this.jmpHist++; // a fill of the spilled register
           if (this.o.privileged && size === 4 && spillSize === 4 && bitWidth(sr.v) <= 32) this.assignScalarIdBeforeMov(sr);
           const r = cloneReg(sr);
           if (bitWidth(sr.v) > size * 8) r.id = 0;
@@ -1201,6 +1230,7 @@ export class Engine {
         }
         return;
       }
+      this.jmpHist++; // a fill of the spilled register
       if (dst >= 0) {
         this.loadResult(dst, size, sx, cloneReg(sr));
       } else if (this.isPtrValue(sr)) {
@@ -1287,6 +1317,7 @@ export class Engine {
     if (op.usesSrcReg && src.type === 'scalar' && src.id) this.collectLinked(src.id, linked);
     if (dst.type === 'scalar' && dst.id) this.collectLinked(dst.id, linked);
     const other = this.pushBranch(null, target, pc);
+    if (linked.length > 1) this.jmpHist++;
     const oregs = other.frames[other.frames.length - 1]!.regs;
     if (dst.type === 'scalar' && src.type === 'scalar') {
       // reg_set_min_max: fall-through first, then the taken branch; an impossible outcome the
