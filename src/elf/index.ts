@@ -5,3 +5,4 @@ export { ElfError, parseElf, readElf, relocTypeName, type ElfFile, type ElfRel, 
 export { loadObject, type LoadObjectOptions } from './loader.js';
 export { PROG_TYPE_IDS, bpfboxTypeOf, progTypeOfSection, type KernelProgType, type SectionProgType } from './sections.js';
 export type { BtfSummary, ElfProgram, ElfRelocation, ElfSection, LoadedObject, SourceLine } from './types.js';
+export { formatInspect, inspectToJson, type InspectOptions } from './inspect.js';
