@@ -35,8 +35,8 @@ const be16 = (n: number): number[] => [(n >> 8) & 0xff, n & 0xff];
 const MAC_DST = [0x02, 0, 0, 0, 0, 0x02];
 const MAC_SRC = [0x02, 0, 0, 0, 0, 0x01];
 
-function ether(type: number, payload: number[]): Uint8Array {
-  return Uint8Array.from([...MAC_DST, ...MAC_SRC, ...be16(type), ...payload]);
+function ether(type: number, payload: number[], macs: number[] = [...MAC_DST, ...MAC_SRC]): Uint8Array {
+  return Uint8Array.from([...macs, ...be16(type), ...payload]);
 }
 
 function checksum(bytes: number[]): number {
@@ -46,9 +46,9 @@ function checksum(bytes: number[]): number {
   return ~sum & 0xffff;
 }
 
-interface Ip4 { src: string; dst: string; proto: number; payload: number[]; options?: number[]; fragOff?: number }
+interface Ip4 { src: string; dst: string; proto: number; payload: number[]; options?: number[]; fragOff?: number; macs?: number[] }
 
-function ipv4({ src, dst, proto, payload, options = [], fragOff = 0 }: Ip4): Uint8Array {
+function ipv4({ src, dst, proto, payload, options = [], fragOff = 0, macs }: Ip4): Uint8Array {
   const ihl = 5 + options.length / 4;
   if (!Number.isInteger(ihl)) throw new Error('options must be whole words');
   const hdr = [0x40 | ihl, 0, ...be16(ihl * 4 + payload.length), 0x12, 0x34, ...be16(fragOff), 64, proto, 0, 0,
@@ -56,7 +56,12 @@ function ipv4({ src, dst, proto, payload, options = [], fragOff = 0 }: Ip4): Uin
   const c = checksum(hdr);
   hdr[10] = c >> 8;
   hdr[11] = c & 0xff;
-  return ether(0x0800, [...hdr, ...payload]);
+  return ether(0x0800, [...hdr, ...payload], macs);
+}
+
+/** An 802.1Q-tagged copy of a frame (VLAN 5). */
+function vlan(frame: Uint8Array): Uint8Array {
+  return Uint8Array.from([...frame.slice(0, 12), 0x81, 0x00, 0x00, 0x05, ...frame.slice(12)]);
 }
 
 const TCP = 6;
@@ -71,7 +76,15 @@ function tcp(sport: number, dport: number, flags: number): number[] {
 function udp(sport: number, dport: number, data: number[] = [1, 2, 3, 4]): number[] {
   return [...be16(sport), ...be16(dport), ...be16(8 + data.length), 0, 0, ...data];
 }
-const icmpEcho = [8, 0, 0xf7, 0xfe, 0, 1, 0, 1];
+/** An ICMP echo request (8) or reply (0), its checksum computed over the whole message. */
+function icmp(type: number, data: number[] = [0x62, 0x70, 0x66, 0x62, 0x6f, 0x78]): number[] {
+  const msg = [type, 0, 0, 0, 0x12, 0x34, 0, 1, ...data];
+  const c = checksum(msg);
+  msg[2] = c >> 8;
+  msg[3] = c & 0xff;
+  return msg;
+}
+const icmpEcho = icmp(8, []);
 
 function ipv6Udp(): Uint8Array {
   const src = [0x20, 0x01, 0x0d, 0xb8, ...new Array(11).fill(0), 1];
@@ -131,6 +144,8 @@ interface Scenario {
   maps?: Record<string, Record<string, string>>;
   /** hand-computed ring buffer records */
   records?: Record<string, string[]>;
+  /** xdp: hand-computed output packets (default: the input, unchanged) */
+  outputs?: Uint8Array[];
 }
 
 function statsValue(packets: number, bytes: number): string {
@@ -217,7 +232,30 @@ const loopPackets = [
   arp,
 ];
 
+const ping = ipv4({ src: A, dst: B, proto: ICMP, payload: icmp(8) });
+/** What xdp_rewrite sends back: addresses swapped, an echo reply with its checksum computed afresh. */
+const pong = ipv4({ src: B, dst: A, proto: ICMP, payload: icmp(0), macs: [...MAC_SRC, ...MAC_DST] });
+const udpFrame = ipv4({ src: A, dst: B, proto: UDP, payload: udp(40000, 53) });
+const rewritePackets = [
+  ping,
+  vlan(ping),
+  pong, // a reply is not answered
+  vlan(udpFrame),
+  ipv4({ src: A, dst: B, proto: TCP, payload: tcp(40000, 80, SYN) }),
+  vlan(Uint8Array.from([...MAC_DST, ...MAC_SRC, 0x08, 0x00])), // 18 bytes: the tag goes, nothing after it
+  Uint8Array.from([...MAC_DST, ...MAC_SRC, 0x81, 0x00, 0x00]), // 15 bytes: a tag cut short
+];
+
 const SCENARIOS: Scenario[] = [
+  {
+    title: 'ping answered in place (XDP_TX), VLAN tags removed with bpf_xdp_adjust_head',
+    file: 'xdp_rewrite.o',
+    program: 'xdp_rewrite',
+    packets: rewritePackets,
+    retvals: [3, 3, XDP_PASS, XDP_PASS, XDP_PASS, XDP_PASS, XDP_ABORTED],
+    outputs: [pong, pong, pong, udpFrame, rewritePackets[4]!, Uint8Array.from([...MAC_DST, ...MAC_SRC, 0x08, 0x00]), rewritePackets[6]!],
+    maps: { replies: { [hex(u32le(0))]: hex(u64le(2)) } },
+  },
   {
     title: 'blocked source dropped and counted; others pass',
     file: 'xdp_firewall.o',
@@ -418,7 +456,7 @@ describe('programs/ objects', () => {
   it('the build script and the objects are all there', () => {
     expect(OBJECTS).toEqual([
       'kprobe_exec.o', 'loop_stats.o', 'proto_counter.o', 'ringbuf_logger.o', 'sock_filter.o', 'syn_flood_guard.o',
-      'tail_dispatch.o', 'xdp_firewall.o',
+      'tail_dispatch.o', 'xdp_firewall.o', 'xdp_rewrite.o',
     ]);
     for (const o of OBJECTS) expect(readFileSync(join(PROGRAMS, o.replace(/\.o$/, '.c')), 'utf8')).toMatch(/SPDX-License-Identifier: MIT/);
   });
@@ -465,9 +503,8 @@ describe('programs/: bpfbox runs match hand-computed results', () => {
       expect(b.faults).toEqual(s.packets.map(() => null));
       expect(b.retvals).toEqual(s.retvals);
       expect(pick(b.maps, s)).toEqual({ maps: s.maps ?? {}, records: s.records ?? {} });
-      // XDP programs here never change the packet
       if (progTypeOf(object(s.file), s.program) === 'xdp') {
-        b.packets.forEach((p, i) => expect(p && hex(p), `packet ${i}`).toBe(hex(s.packets[i]!)));
+        b.packets.forEach((p, i) => expect(p && hex(p), `packet ${i}`).toBe(hex((s.outputs ?? s.packets)[i]!)));
       }
     });
   }
@@ -514,6 +551,7 @@ describe.skipIf(!kernel.ok)('programs/: bpfbox equals the kernel (BPF_PROG_TEST_
       b.perPacket.forEach((d, i) => expect(d, `maps after packet ${i}`).toEqual(kernelPerPacket[i]));
       expect(b.maps).toEqual(normalize(k.maps as KernelMapDump[]));
       if (progTypeOf(obj, s.program) === 'xdp') {
+        k.runs.forEach((r, i) => expect(hex(r.dataOut), `kernel packet ${i}`).toBe(hex((s.outputs ?? s.packets)[i]!)));
         b.packets.forEach((p, i) => expect(p && hex(p), `packet ${i}`).toBe(hex(k.runs[i]!.dataOut)));
       } else {
         // a socket filter's test run returns the packet with its Ethernet header zeroed
