@@ -249,6 +249,27 @@ describe('assembly with maps, and ELF output', () => {
     expect([j.r0, j.maps.maps[0].entries[0].value]).toEqual(['2', '0100000000000000']);
   });
 
+  it.skipIf(!HAVE_CORPUS)('disasm of an object re-assembles with `asm -o` into an object with the same code and maps', async () => {
+    const src = join(MODERN, 'xdp_parse_count.o');
+    const d = await cli(['disasm', src]);
+    expect(d.stdout.split('\n').slice(0, 3)).toEqual([
+      '.section xdp', '.map proto_count array key=4 value=8 entries=256', '.map src_count hash key=4 value=8 entries=1024',
+    ]);
+    const s = tmpFile('rt.s', d.stdout);
+    const o = join(tmp, 'rt.o');
+    expect((await cli(['asm', s, '-o', o])).status).toBe(0);
+    const { loadObject } = await import('../src/elf/index.js');
+    const a = loadObject(readFileSync(src));
+    const b = loadObject(readFileSync(o));
+    expect(a.ok && b.ok).toBe(true);
+    if (!a.ok || !b.ok) return;
+    expect(Buffer.from(b.value.programs[0]!.bytes).equals(Buffer.from(a.value.programs[0]!.bytes))).toBe(true);
+    expect(b.value.maps.map((m) => [m.name, m.type, m.keySize, m.valueSize, m.maxEntries]))
+      .toEqual(a.value.maps.map((m) => [m.name, m.type, m.keySize, m.valueSize, m.maxEntries]));
+    // the re-assembled object carries the assembly's own lines as line info
+    expect(b.value.programs[0]!.lines[0]?.file).toBe('rt.s');
+  });
+
   it('asm -o OUT.o without a section says how to give one', async () => {
     expectBadInput(await cli(['asm', 'programs/examples/fib.s', '-o', join(tmp, 'fib.o')]), /needs a program section.*--section/);
     const ok = await cli(['asm', 'programs/examples/fib.s', '-o', join(tmp, 'fib.o'), '--section', 'socket']);

@@ -3,7 +3,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
-import { disassemble, type Syntax } from '../asm/index.js';
+import { assemble, disassemble, type Syntax } from '../asm/index.js';
 import { collectDataFiles, runConformanceTest } from '../conformance/runner.js';
 import { runPlugin } from '../conformance/plugin.js';
 import {
@@ -11,7 +11,7 @@ import {
   readInput,
 } from '../input/load.js';
 import { formatInspect, inspectToJson } from '../elf/inspect.js';
-import { writeObject } from '../elf/writer.js';
+import { objectFromAssembly, writeObject } from '../elf/writer.js';
 import { ObjectRuntime } from '../runtime/object.js';
 import { MapSet, formatMaps, mapsToJson, mapTypeId } from '../runtime/maps/index.js';
 import { asElfProgram, cLineText, disassembleElf, fillMaps, programTypeFor } from './object.js';
@@ -266,7 +266,23 @@ function buildParser(args: string[]): Argv {
         const p = loadOrExit(argv.file, argv.syntax);
         if (argv.o !== undefined) {
           let bytes: Uint8Array = p.bytes;
-          if (extname(argv.o).toLowerCase() === '.o') {
+          if (extname(argv.o).toLowerCase() === '.o' && p.kind === 'asm') {
+            // Assembly: labels name the program and its functions, source lines become line info.
+            const text = readText(argv.file);
+            if (!text.ok) badInput(text.errors);
+            const a = assemble(text.value, { syntax: (argv.syntax ?? 'auto') as Syntax | 'auto', file: argv.file });
+            if (!a.ok) badInput(a.errors);
+            const section = argv.section ?? a.value.section;
+            if (!section) {
+              badInput([{
+                code: 'E_USAGE', file: argv.file,
+                message: 'an ELF object needs a program section: add `.section xdp` (or socket, kprobe/NAME, ...) before the code, or give --section',
+              }]);
+            }
+            bytes = writeObject(objectFromAssembly({ ...a.value, section: section! }, text.value, {
+              file: basename(argv.file), license: argv.license, ...(argv.name !== undefined ? { name: argv.name } : {}),
+            }));
+          } else if (extname(argv.o).toLowerCase() === '.o') {
             const section = argv.section ?? p.section;
             if (!section) {
               badInput([{
@@ -315,7 +331,7 @@ function buildParser(args: string[]): Argv {
         if (argv.source && !prog.lines.some((l) => l !== undefined)) {
           process.stderr.write(`bpfbox: ${argv.file}: no C line information (compile with -g for .BTF.ext line info)\n`);
         }
-        out(disassembleElf(prog, { syntax: argv.syntax as Syntax, labels: argv.labels, source: argv.source }));
+        out(disassembleElf(prog, { syntax: argv.syntax as Syntax, labels: argv.labels, source: argv.source, maps: p.maps }));
       },
     )
     .command(

@@ -3,6 +3,8 @@
 
 import { basename, extname } from 'node:path';
 import { formatInsn, targetLabels, type Syntax } from '../asm/index.js';
+import { mapDirectives } from '../asm/disassembler.js';
+import type { MapDef } from '../runtime/maps/def.js';
 import type { ElfProgram, SourceLine } from '../elf/types.js';
 import type { LoadedProgram } from '../input/load.js';
 import { bpfboxTypeOf, progTypeOfSection } from '../elf/sections.js';
@@ -59,13 +61,21 @@ function labelName(name: string): string {
  * Disassembly of an ELF program: function names as labels for the appended subprograms, and with
  * `source`, each C line (from .BTF.ext) as a `;` comment before the first instruction it produced.
  */
-export function disassembleElf(prog: ElfProgram, opts: { syntax: Syntax; labels: boolean; source: boolean }): string {
+export function disassembleElf(
+  prog: ElfProgram, opts: { syntax: Syntax; labels: boolean; source: boolean; maps?: readonly MapDef[] },
+): string {
   const program: Program = prog.program;
   const labels = opts.labels ? targetLabels(program) : new Map<number, string>();
   if (opts.labels) for (const [slot, name] of prog.functions) labels.set(slot, labelName(name));
   const labelAt = (slot: number): string | undefined => labels.get(slot);
   const indent = labels.size > 0 ? '    ' : '';
   const out: string[] = [];
+  // `.section` and `.map` directives first, map operands by name: the text re-assembles (and
+  // `asm -o` writes it back as an object) with the same maps.
+  out.push(`.section ${prog.section}`);
+  const declared = opts.maps?.length ? mapDirectives(opts.maps) : undefined;
+  if (declared) out.push(...declared.lines);
+  const mapName = declared ? (i: number): string | undefined => declared.names[i] : undefined;
   let last: SourceLine | undefined;
   program.insns.forEach((insn, n) => {
     const slot = program.slotOf[n]!;
@@ -76,7 +86,7 @@ export function disassembleElf(prog: ElfProgram, opts: { syntax: Syntax; labels:
       out.push(`${indent}; ${formatCLine(l)}`);
       last = l;
     }
-    out.push(indent + formatInsn(insn, opts.syntax, { slot, labelAt }));
+    out.push(indent + formatInsn(insn, opts.syntax, mapName ? { slot, labelAt, mapName } : { slot, labelAt }));
   });
   const end = labels.get(program.slotCount);
   if (end !== undefined) out.push(`${end}:`);
