@@ -25,6 +25,7 @@ import { decode } from '../isa/encoding.js';
 import { BpfError, formatDiagnostic, type Diagnostic, type Result } from '../util/diagnostics.js';
 import { DEFAULT_MAX_INSNS, type TraceStep } from '../vm/index.js';
 import { faultToJson, formatFaultLine, formatTraceStep } from './format.js';
+import { type SimCliContext, registerSimCommands } from './sim.js';
 
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
@@ -248,8 +249,26 @@ const syntaxOption = {
   type: 'string' as const,
 };
 
+const simContext: SimCliContext = {
+  loadOrExit,
+  readTextOrExit(file) {
+    const r = readText(file);
+    if (!r.ok) badInput(r.errors);
+    return r.value;
+  },
+  memoryFromFlags,
+  packetFromFlags,
+  programTypeOf(p, type) {
+    const r = programTypeFor(p, type);
+    if (!r.ok) badInput(r.errors.map((e) => ({ file: p.file, ...e })));
+    return r.value;
+  },
+  badInput,
+  out,
+};
+
 function buildParser(args: string[]): Argv {
-  return yargs(args)
+  return registerSimCommands(yargs(args), simContext)
     .scriptName('bpfbox')
     .usage('$0 <command> [options]\n\nSee, measure and teach how an eBPF sandbox keeps a kernel safe.')
     .command(
@@ -566,7 +585,7 @@ function buildParser(args: string[]): Argv {
       'plugin [args..]',
       'act as a plugin for the upstream bpf_conformance_runner (program as hex text on stdin, memory as first argument)',
     )
-    .demandCommand(1, 'name a command: asm, disasm, inspect, run, verify, conformance or plugin (see --help)')
+    .demandCommand(1, 'name a command: demo, asm, disasm, inspect, run, verify, compare, fleet, conformance or plugin (see --help)')
     .recommendCommands()
     .strict()
     .help()
