@@ -26,3 +26,21 @@ export {
   loadProgramFile, loadProgramBytes, parseHexBytes, inputKindOf,
   type LoadedProgram, type LoadOptions, type InputKind,
 } from './input/load.js';
+export { ObjectRuntime, type ObjectRunOptions, type ObjectRunResult, type ObjectRun } from './runtime/object.js';
+export { formatPrintk, MAX_BPRINTF_BUF, MAX_TRACE_PRINTK_VARARGS } from './runtime/printk.js';
+export {
+  MapSet, MapDefError, checkMapDef, createMapRuntime, mapsFromJson, mapsToJson, formatMaps, mapHandle,
+  MAP_TYPE_IDS, mapTypeName, mapTypeId, type BpfMap, type MapRuntime, type MapJson, type MapSetOptions, type MapOrigin,
+} from './runtime/maps/index.js';
+// ELF objects: reading, loading, inspecting, writing; BTF and its line info.
+export * from './elf/index.js';
+export { parseBtf, BtfError, btfMapDefinitions, btfDatasecVars, type Btf, type BtfType, type BtfMapDefinition } from './elf/btf.js';
+export { parseBtfExt, type BtfExt, type BtfLineInfo, type BtfFuncInfo } from './elf/btfext.js';
+export { writeObject, objectFromAssembly, type ObjectToWrite, type AssemblyObjectOptions } from './elf/writer.js';
+export { loadObjectFile, selectProgram } from './input/load.js';
+// Driver mode, the side-by-side comparison, the Channel File 291 miniature and the fleet: one
+// namespace each (their names are short and would collide at the top level).
+export * as driver from './sim/driver/index.js';
+export * as scenario from './sim/scenario/index.js';
+export * as fleet from './sim/fleet/index.js';
+export { compareRun, compareToJson, formatCompare, type CompareOptions, type CompareResult } from './sim/compare/index.js';
