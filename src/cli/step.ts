@@ -122,6 +122,17 @@ export function parseWatch(spec: string): Watchpoint {
   return { kind: 'mem', address: BigInt(a[1]!), size: a[2] ? Number(a[2]) : 1, on };
 }
 
+/**
+ * loadProgramBytes, plus the maps of a `# maps:` header (programs/cf291 and programs/unsafe describe
+ * their maps there rather than with `.map` directives).
+ */
+export function loadForStep(content: Uint8Array, kind: InputKind, file: string, opts: { program?: string; syntax?: Syntax | 'auto' } = {}) {
+  const r = loadProgramBytes(content, kind, file, opts);
+  if (!r.ok || kind !== 'asm' || r.value.maps.length > 0) return r;
+  const h = parseProgramHeader(new TextDecoder().decode(content));
+  return h.maps.length > 0 ? { ok: true as const, value: { ...r.value, maps: h.maps } } : r;
+}
+
 /** The CF291 scenario's pieces (src/sim/scenario reads files: node only, so it is loaded here). */
 async function cf291(args: StepArgs, mode: 'sandbox' | 'driver') {
   const sc = await import('../sim/scenario/index.js');
@@ -136,7 +147,7 @@ async function cf291(args: StepArgs, mode: 'sandbox' | 'driver') {
     label = basename(spec);
   }
   const build = sc.loadInterpreter(mode === 'driver' ? 'v1' : 'v2');
-  const r = loadProgramBytes(new TextEncoder().encode(build.source), 'asm', build.file);
+  const r = loadForStep(new TextEncoder().encode(build.source), 'asm', build.file);
   if (!r.ok) throw new UsageError(r.errors.map((e) => formatDiagnostic(e)).join('\n'));
   const loaded: LoadedProgram = { ...r.value, maps: build.maps };
   const scenario = { name: 'cf291', content: Array.from(content, (b) => b.toString(16).padStart(2, '0')).join(''), label, seed: args.seed ?? 0 };
@@ -200,7 +211,7 @@ export async function sessionFromArgs(args: StepArgs): Promise<DebugSession> {
     if (!k) throw new UsageError(`${args.file}: unknown file type: expected .s, .asm, .data, .bin, .hex, .o or a .json trace`);
     kind = k;
     content = fileArg(args.file);
-    const r = loadProgramBytes(content, kind, args.file, {
+    const r = loadForStep(content, kind, args.file, {
       syntax: (args.syntax ?? 'auto') as Syntax | 'auto', ...(args.program !== undefined ? { program: args.program } : {}),
     });
     if (!r.ok) throw new UsageError(r.errors.map((e) => formatDiagnostic(e)).join('\n'));
@@ -275,6 +286,7 @@ export async function sessionFromArgs(args: StepArgs): Promise<DebugSession> {
   try {
     s = DebugSession.create(loaded, input, {
       content, kind, ...(scenario !== undefined ? { scenario } : {}), ...(driverExtra ? { driverExtra } : {}),
+      ...(args.scenario === 'cf291' ? { verifierType: 'socket_filter' as const } : {}),
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -291,7 +303,7 @@ export async function loadTraceFile(file: string): Promise<DebugSession> {
   const json = JSON.parse(new TextDecoder().decode(fileArg(file))) as { scenario?: unknown };
   const extra = json.scenario !== undefined ? await scenarioExtra(json.scenario) : undefined;
   return loadTrace(json, {
-    load: (content, kind, f, o) => loadProgramBytes(content, kind, f, o),
+    load: (content, kind, f, o) => loadForStep(content, kind, f, o),
     ...(extra ? { scenario: () => extra } : {}),
   });
 }

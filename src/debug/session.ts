@@ -124,6 +124,8 @@ export interface SessionOptions {
   scenario?: unknown;
   /** Skip the verifier (it is run lazily otherwise). */
   noVerifier?: boolean;
+  /** Program type to verify as (default: the run's); the CF291 driver runs as raw but is a socket filter. */
+  verifierType?: RunInput['progType'];
 }
 
 interface UndoEntry {
@@ -426,7 +428,7 @@ export class DebugSession {
   verifier(): VerifierView {
     if (!this.verifierCache) {
       const memSize = this.input.progType === 'raw' ? this.input.mem?.length ?? 0 : 0;
-      this.verifierCache = verifierView(this.loaded, { progType: this.input.progType, memSize });
+      this.verifierCache = verifierView(this.loaded, { progType: this.options.verifierType ?? this.input.progType, memSize });
     }
     return this.verifierCache;
   }

@@ -27,6 +27,8 @@ export interface TraceFile {
     readonly maxInsns?: number;
     readonly mapJson?: Record<string, unknown>;
     readonly programName?: string;
+    /** Program type the verifier judged it as, when not the run's. */
+    readonly verifierType?: RunInput['progType'];
   };
   /** Scenario description (e.g. `{ "name": "cf291", ... }`), rebuilt by the loader's `scenario` hook. */
   readonly scenario?: unknown;
@@ -66,6 +68,7 @@ export function saveTrace(s: DebugSession): TraceFile {
       ...(i.maxInsns !== undefined ? { maxInsns: i.maxInsns } : {}),
       ...(i.mapJson && Object.keys(i.mapJson).length ? { mapJson: { ...i.mapJson } } : {}),
       ...(i.programName !== undefined ? { programName: i.programName } : {}),
+      ...(s.options.verifierType !== undefined ? { verifierType: s.options.verifierType } : {}),
     },
     ...(s.options.scenario !== undefined ? { scenario: s.options.scenario } : {}),
     breakpoints: s.breakpoints().map((b) => String(b.slot)),
@@ -102,7 +105,7 @@ export function loadTrace(json: unknown, loaders: TraceLoaders): DebugSession {
     ...(t.input.mapJson ? { mapJson: t.input.mapJson } : {}),
     ...(t.input.programName !== undefined ? { programName: t.input.programName } : {}),
   };
-  const opts: SessionOptions = { content, kind: t.kind };
+  const opts: SessionOptions = { content, kind: t.kind, ...(t.input.verifierType !== undefined ? { verifierType: t.input.verifierType } : {}) };
   if (t.scenario !== undefined) {
     if (!loaders.scenario) throw new Error('trace: it needs a scenario this loader cannot rebuild');
     opts.driverExtra = loaders.scenario(t.scenario);
