@@ -355,10 +355,14 @@ function regionDump(s: DebugSession, rec: StepRecord | null): string[] {
       if (d) out.push(`  kernel: ${hex(o.address)} is ${d}`);
     }
   }
+  if (s.mode === 'driver' && !s.running) {
+    const d = s.driverResult();
+    if (d) out.push(`driver: ${d.summary}`);
+  }
   if (rec) {
     for (const a of rec.accesses) {
       const b = a.bytes ? Array.from(a.bytes, (x) => x.toString(16).padStart(2, '0')).join(' ') : '(faulted)';
-      const where = a.region ? `${a.region}+${a.offset}` : 'unmapped';
+      const where = a.region ? `${a.region}+${a.offset}` : s.mode === 'driver' ? s.describeAddress(a.address) ?? 'unmapped' : 'unmapped';
       out.push(`last: ${a.kind} ${a.size} at ${hex(a.address)} (${where})${a.by === 'helper' ? ' by helper' : ''}: ${a.old ? Array.from(a.old, (x) => x.toString(16).padStart(2, '0')).join(' ') + ' -> ' : ''}${b}`);
     }
   }
@@ -588,8 +592,21 @@ function fit(text: string, width: number): string {
   return text.length > width ? text.slice(0, Math.max(0, width - 1)) + '…' : text.padEnd(width);
 }
 
+/** What a register value points at: `stack0+508`, or in driver mode the kernel object. */
+function regTag(s: DebugSession, v: bigint): string {
+  if (s.mode === 'driver') {
+    if (v < 0x1000000n || v >= 0x100000000n) return '';
+    const d = s.describeAddress(v);
+    return d && !d.startsWith('user-space') ? `  ${d}` : '';
+  }
+  const where = s.whereIs(v);
+  return where && v >= 0x1000000n ? `  ${where.region}+${where.offset}` : '';
+}
+
 /** Lays out one frame: `rows` rows of `width` columns, as styled segments. Pure (tested directly). */
-export function layoutScreen(s: DebugSession, ui: { width: number; height: number; sel: number | null; message: string; syntax: 'llvm' | 'mnemonic' }): Row[] {
+export function layoutScreen(s: DebugSession, ui: {
+  width: number; height: number; sel: number | null; message: string; syntax: 'llvm' | 'mnemonic'; pane?: 'state' | 'path';
+}): Row[] {
   const W = Math.max(40, ui.width);
   const H = Math.max(16, ui.height);
   const rows: Row[] = [];
@@ -615,7 +632,10 @@ export function layoutScreen(s: DebugSession, ui: { width: number; height: numbe
   const selSlot = ui.sel ?? s.pc;
   const cLine = s.cLineAt(s.pc);
   const codeRows: Row[] = [];
-  codeRows.push([[fit(cLine ? ` C ${cLine.file.replace(/^\.\//, '')}:${cLine.line}: ${cLine.text.trim()}` : ` ${s.loaded.file}${s.asmLineAt(s.pc) !== null ? `:${s.asmLineAt(s.pc)}` : ''}`, leftW), 'head']]);
+  const asmLine = s.asmLineAt(s.pc);
+  const asmText = asmLine !== null ? s.sourceText(asmLine)?.trim() ?? '' : '';
+  codeRows.push([[fit(cLine ? ` C ${cLine.file.replace(/^\.\//, '')}:${cLine.line}: ${cLine.text.trim()}`
+    : ` ${basename(s.loaded.file)}${asmLine !== null ? `:${asmLine}: ${asmText}` : ''}`, leftW), 'head']]);
   const listH = codeH - 1;
   const focus = curIdx >= 0 ? curIdx : 0;
   const selIdx = listing.findIndex((l) => l.slot === selSlot);
@@ -642,8 +662,7 @@ export function layoutScreen(s: DebugSession, ui: { width: number; height: numbe
   for (let r = 0; r < 11; r++) {
     const changed = rec !== null && rec.regsBefore[r] !== rec.regsAfter[r];
     const val = hex(regs[r]!);
-    const where = s.whereIs(regs[r]!);
-    const tag = where && regs[r]! >= 0x1000000n ? `  ${where.region}+${where.offset}` : '';
+    const tag = r === 10 ? '  frame pointer' : regTag(s, regs[r]!);
     if (changed) {
       const txt = `${`r${r}`.padStart(3)} ${hex(rec!.regsBefore[r]!)} -> ${val}`;
       regRows.push([[fit(txt + (txt.length + tag.length < rightW ? tag : ''), rightW), 'changed']]);
@@ -676,10 +695,22 @@ export function layoutScreen(s: DebugSession, ui: { width: number; height: numbe
   for (const l of regionDump(s, rec)) memRows.push([[fit(' ' + l, rightW), l.startsWith('last: write') ? 'write' : l.startsWith('last: read') ? 'read' : l.includes(' fails') ? 'err' : 'plain']]);
   for (let i = 0; i < midH; i++) rows.push([...(stackRows[i] ?? [[' '.repeat(leftW)]]), [' '], ...(memRows[i] ?? [[' '.repeat(rightW)]])]);
 
-  // --- verifier
-  const vl = verifierLines(s);
-  const logs = v.logAt(s.pc).filter((e) => e.kind === 'insn').slice(0, 1).map((e) => '  log: ' + e.text.replace(/\s+;/, ' ;'));
-  const verLines = [...vl.slice(0, 1), ...(v.accepted ? [] : vl.slice(1, 2)), ...logs, ...vl.slice(v.accepted ? 1 : 2)];
+  // --- verifier: its state at this instruction, or (v) the path to the rejection
+  let verLines: string[];
+  if (ui.pane === 'path') {
+    if (!v.path || !v.rejection) {
+      verLines = ['verifier: accepted: no rejection path (v: back to the state view)'];
+    } else {
+      const head = [`verifier: REJECTED at insn ${v.rejection.pc}: ${v.rejection.message.split('\n').join(' / ')} [${v.rejection.code}]`,
+        `  path to it (${v.path.length} lines, last ones shown; v: state view):`];
+      const room = Math.max(1, verH - head.length);
+      verLines = [...head.map((l) => l.slice(0, W)), ...v.path.slice(-room).map((e) => `  ${e.pc === s.pc ? '▶' : ' '} ${e.text}`.slice(0, W))];
+    }
+  } else {
+    const vl = verifierLines(s);
+    const logs = v.logAt(s.pc).filter((e) => e.kind === 'insn').slice(0, 1).map((e) => '  log: ' + e.text.replace(/\s+;/, ' ;'));
+    verLines = [...vl.slice(0, 1), ...(v.accepted ? [] : vl.slice(1, 2)), ...logs, ...vl.slice(v.accepted ? 1 : 2)];
+  }
   const wrapped: string[] = [];
   for (const l of verLines) {
     let rest = l;
@@ -699,8 +730,8 @@ export function layoutScreen(s: DebugSession, ui: { width: number; height: numbe
   const msg = ui.message || (rec ? describeStep(rec)[0]! : 'press s to step');
   rows.push([[fit(' ' + msg, W), s.status === 'faulted' ? 'err' : 'plain']]);
   const help = W >= 100
-    ? ' s step  b back  c continue  k breakpoint  ↑↓ select  g go to step  r reset  x syntax  q quit'
-    : ' s step b back c cont k break ↑↓ sel g goto r reset x syn q quit';
+    ? ' s step  b back  c continue  k breakpoint  ↑↓ select  g go to step  r reset  v verifier path  x syntax  q quit'
+    : ' s step b back c cont k brk ↑↓ g goto r reset v path x syn q quit';
   rows.push([[fit(help, W), 'help']]);
   return rows.slice(0, H);
 }
@@ -712,6 +743,7 @@ async function fullScreen(s: DebugSession, args: StepArgs, io: StepIo): Promise<
   let message = '';
   let syntax: 'llvm' | 'mnemonic' = 'llvm';
   let prompt: string | null = null;
+  let pane: 'state' | 'path' = 'state';
 
   const styled = (st: Style | undefined) => {
     switch (st) {
@@ -731,7 +763,7 @@ async function fullScreen(s: DebugSession, args: StepArgs, io: StepIo): Promise<
     }
   };
   const draw = () => {
-    const rows = layoutScreen(s, { width: term.width, height: term.height, sel, message: prompt !== null ? `go to step: ${prompt}_` : message, syntax });
+    const rows = layoutScreen(s, { width: term.width, height: term.height, sel, message: prompt !== null ? `go to step: ${prompt}_` : message, syntax, pane });
     rows.forEach((row, y) => {
       term.moveTo(1, y + 1);
       for (const [text, st] of row) {
@@ -815,8 +847,11 @@ async function fullScreen(s: DebugSession, args: StepArgs, io: StepIo): Promise<
         case 'x':
           syntax = syntax === 'llvm' ? 'mnemonic' : 'llvm';
           break;
+        case 'v':
+          pane = pane === 'state' ? 'path' : 'state';
+          break;
         case 'h': case '?':
-          message = 'keys: s/space/→ step, b/← back, c continue, k toggle breakpoint (selected line), ↑↓ select, g go to step N, r reset, x syntax, q quit';
+          message = 'keys: s/space/→ step, b/← back, c continue, k breakpoint at the selected line, ↑↓ select, g go to step N, r reset, v verifier path/state, x syntax, q quit';
           break;
         default:
           return;

@@ -353,6 +353,17 @@ export class DebugSession {
     return idx !== undefined && idx >= 0 ? this.loaded.lines[idx] ?? null : null;
   }
 
+  private sourceLines: string[] | null | undefined;
+
+  /** Text of line `n` (1-based) of the assembly source, when the session has it (options.content). */
+  sourceText(n: number): string | null {
+    if (this.sourceLines === undefined) {
+      const c = this.options.content;
+      this.sourceLines = c && (this.options.kind ?? this.loaded.kind) === 'asm' ? new TextDecoder().decode(c).split('\n') : null;
+    }
+    return this.sourceLines?.[n - 1] ?? null;
+  }
+
   /** The entry program's listing (every instruction with its label and source line). */
   listing(): ListingLine[] {
     const p = this.loaded.program;
