@@ -22,9 +22,11 @@ import { type InputKind, type LoadedProgram, inputKindOf, loadProgramBytes, pars
 import { DEFAULT_PACKET_SIZE, packetProblem } from '../runtime/context.js';
 import type { ProgTypeName } from '../runtime/progtypes.js';
 import { parseProgramHeader } from '../sim/compare/index.js';
-import { formatBugcheckPanel } from '../sim/driver/index.js';
+import { DEFAULT_WATCHDOG_INSNS, formatBugcheckPanel } from '../sim/driver/index.js';
 import { formatDiagnostic } from '../util/diagnostics.js';
-import { DEFAULT_MAX_INSNS } from '../vm/index.js';
+
+/** Default instruction budget of `bpfbox step` in sandbox mode (each step is recorded, ~0.5 KB). */
+export const STEP_DEFAULT_MAX_INSNS = 100_000;
 
 export const STEP_DESCRIPTION = 'step through a program: step, step back, breakpoints, the verifier\'s view at each instruction (full screen on a terminal, line commands otherwise)';
 
@@ -42,7 +44,7 @@ export const STEP_OPTIONS = {
   regs: { type: 'string' as const, describe: 'kprobe: argument registers di,si,dx,cx,r8,r9 (comma-separated)' },
   map: { type: 'string' as const, array: true, describe: 'NAME=FILE.json: fill a map before the run (repeatable)' },
   seed: { type: 'number' as const, describe: 'seed of bpf_get_prandom_u32' },
-  'max-insns': { type: 'number' as const, describe: `instruction budget (default ${DEFAULT_MAX_INSNS}; driver mode: the watchdog)` },
+  'max-insns': { type: 'number' as const, describe: `instruction budget (default ${STEP_DEFAULT_MAX_INSNS}; driver mode: the watchdog, default ${DEFAULT_WATCHDOG_INSNS})` },
   mode: { choices: ['sandbox', 'driver'] as const, default: 'sandbox', describe: 'sandbox (bpfbox\'s checked VM) or driver (the same code as an unchecked kernel driver)' },
   scenario: { choices: ['cf291'] as const, describe: 'step the Channel File 291 scenario (FILE: a channel file, or a content version such as v0719-0409)' },
   break: { type: 'string' as const, array: true, describe: 'breakpoint: insn index, label, FILE.c:LINE or s:LINE (repeatable)' },
@@ -268,7 +270,8 @@ export async function sessionFromArgs(args: StepArgs): Promise<DebugSession> {
     if (!Number.isInteger(args.seed)) throw new UsageError('--seed must be an integer');
     input.seed = args.seed;
   }
-  if (maxInsns !== undefined) input.maxInsns = maxInsns;
+  // Every step is kept (for step back and the timeline): a smaller default budget than `run`'s.
+  input.maxInsns = maxInsns ?? (mode === 'driver' ? DEFAULT_WATCHDOG_INSNS : STEP_DEFAULT_MAX_INSNS);
   for (const spec of args.map ?? []) {
     const eq = spec.indexOf('=');
     if (eq <= 0) throw new UsageError(`--map wants NAME=FILE.json, got '${spec}'`);

@@ -128,10 +128,78 @@ export interface SessionOptions {
   verifierType?: RunInput['progType'];
 }
 
+const NO_ACCESSES: readonly MemAccessRecord[] = Object.freeze([]);
+
+function u64(lo: number, hi: number): bigint {
+  return hi === 0 ? BigInt(lo >>> 0) : (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+}
+
+/** A step record that keeps the registers as 32-bit halves and computes the rest when asked (a long run keeps many). */
+class Step implements StepRecord {
+  private before?: bigint[];
+  private after?: bigint[];
+  private changedRegs?: number[];
+  private writesRegs?: number[];
+  constructor(
+    readonly index: number,
+    readonly pc: number,
+    readonly program: string | undefined,
+    readonly depth: number,
+    readonly insn: InsnText,
+    readonly cLine: SourceLine | null,
+    readonly asmLine: number | null,
+    /** lo before, hi before, lo after, hi after (NUM_REGS each). */
+    private readonly words: Int32Array,
+    readonly regReads: readonly number[],
+    private readonly insnWrites: readonly number[],
+    readonly accesses: readonly MemAccessRecord[],
+    readonly fault: Fault | null,
+    readonly state: VmState,
+    readonly replayed: boolean,
+  ) {}
+
+  private regs(at: number): bigint[] {
+    const w = this.words;
+    return Array.from({ length: NUM_REGS }, (_, r) => u64(w[at + r]!, w[at + NUM_REGS + r]!));
+  }
+
+  get regsBefore(): readonly bigint[] {
+    return (this.before ??= this.regs(0));
+  }
+
+  get regsAfter(): readonly bigint[] {
+    return (this.after ??= this.regs(2 * NUM_REGS));
+  }
+
+  get changed(): readonly number[] {
+    if (!this.changedRegs) {
+      const w = this.words;
+      const out: number[] = [];
+      for (let r = 0; r < NUM_REGS; r++) {
+        if (w[r] !== w[2 * NUM_REGS + r] || w[NUM_REGS + r] !== w[3 * NUM_REGS + r]) out.push(r);
+      }
+      this.changedRegs = out;
+    }
+    return this.changedRegs;
+  }
+
+  get regWrites(): readonly number[] {
+    return (this.writesRegs ??= [...new Set([...this.insnWrites, ...this.changed])].sort((a, b) => a - b));
+  }
+
+  /** The registers' halves before the step (for undo). */
+  beforeLo(): Int32Array {
+    return this.words.subarray(0, NUM_REGS);
+  }
+
+  beforeHi(): Int32Array {
+    return this.words.subarray(NUM_REGS, 2 * NUM_REGS);
+  }
+}
+
 interface UndoEntry {
   readonly replay: boolean;
-  readonly lo: Int32Array;
-  readonly hi: Int32Array;
+  readonly step: Step;
   readonly pc: number;
   readonly insns: number;
   readonly depth: number;
@@ -336,11 +404,30 @@ export class DebugSession {
     return this.dprog.elf?.program.functions.get(slot);
   };
 
+  private readonly textCache = new Map<string, InsnText>();
+  private readonly useCache = new Map<string, { reads: number[]; writes: number[] }>();
+
   /** Instruction text at `slot` of the running program. */
   insnText(slot: number): InsnText {
-    const insn = this.vm.insnAt(slot);
-    const labelAt = this.inEntryProgram() ? this.labelOf : undefined;
-    return { llvm: safeFormat(insn, 'llvm', slot, labelAt), mnemonic: safeFormat(insn, 'mnemonic', slot, labelAt) };
+    const key = `${this.vm.programName ?? ''}:${slot}`;
+    let t = this.textCache.get(key);
+    if (!t) {
+      const insn = this.vm.insnAt(slot);
+      const labelAt = this.inEntryProgram() ? this.labelOf : undefined;
+      t = { llvm: safeFormat(insn, 'llvm', slot, labelAt), mnemonic: safeFormat(insn, 'mnemonic', slot, labelAt) };
+      this.textCache.set(key, t);
+    }
+    return t;
+  }
+
+  private useAt(program: string | undefined, slot: number, insn: Insn | null): { reads: number[]; writes: number[] } {
+    const key = `${program ?? ''}:${slot}`;
+    let u = this.useCache.get(key);
+    if (!u) {
+      u = insn ? registerUse(insn) : { reads: [], writes: [] };
+      this.useCache.set(key, u);
+    }
+    return u;
   }
 
   cLineAt(slot: number): SourceLine | null {
@@ -558,9 +645,9 @@ export class DebugSession {
     const insn = vm.insnAt(pc);
     const program = vm.programName;
     const depth0 = vm.depth;
-    const lo = Int32Array.from(vm.lo.subarray(0, NUM_REGS));
-    const hi = Int32Array.from(vm.hi.subarray(0, NUM_REGS));
-    const regsBefore = vm.registers();
+    const words = new Int32Array(4 * NUM_REGS);
+    words.set(vm.lo.subarray(0, NUM_REGS), 0);
+    words.set(vm.hi.subarray(0, NUM_REGS), NUM_REGS);
     const insns0 = vm.insns;
     const state0 = vm.state;
     const fault0 = vm.fault;
@@ -572,7 +659,7 @@ export class DebugSession {
     const operand = insn ? memoryOperand(insn) : null;
     let own: { address: bigint; size: number; kind: 'read' | 'write' | 'atomic'; region: Region | null; offset: number | null; old: Uint8Array | null } | null = null;
     if (insn && operand) {
-      const address = BigInt.asUintN(64, regsBefore[operand.base]! + BigInt(insn.off));
+      const address = BigInt.asUintN(64, u64(words[operand.base]!, words[NUM_REGS + operand.base]!) + BigInt(insn.off));
       const size = insn.op.size;
       const r = vm.memory.regionAt(address) ?? null;
       const offset = r ? Number(address - BigInt(r.base)) : null;
@@ -634,17 +721,15 @@ export class DebugSession {
         }
       }
     }
-    const regsAfter = vm.registers();
-    const changed: number[] = [];
-    for (let r = 0; r < NUM_REGS; r++) if (regsAfter[r] !== regsBefore[r]) changed.push(r);
-    const use = insn ? registerUse(insn) : { reads: [], writes: [] };
+    words.set(vm.lo.subarray(0, NUM_REGS), 2 * NUM_REGS);
+    words.set(vm.hi.subarray(0, NUM_REGS), 3 * NUM_REGS);
+    const use = this.useAt(program, pc, insn);
     const replay = replayKind || vm.depth !== depth0 || vm.programName !== program;
-    this.undo.push({ replay, lo, hi, pc, insns: insns0, depth: depth0, state: state0, fault: fault0, writes });
-    const rec: StepRecord = {
-      index: vm.insns, pc, program, depth: depth0, insn: text, cLine, asmLine, regsBefore, regsAfter, changed,
-      regReads: use.reads, regWrites: [...new Set([...use.writes, ...changed])].sort((a, b) => a - b),
-      accesses, fault: vm.state === 'faulted' ? vm.fault : null, state: vm.state, replayed: replay,
-    };
+    const rec = new Step(
+      vm.insns, pc, program, depth0, text, cLine, asmLine, words, use.reads, use.writes,
+      accesses.length ? accesses : NO_ACCESSES, vm.state === 'faulted' ? vm.fault : null, vm.state, replay,
+    );
+    this.undo.push({ replay, step: rec, pc, insns: insns0, depth: depth0, state: state0, fault: fault0, writes });
     this.records.push(rec);
     return rec;
   }
@@ -664,8 +749,8 @@ export class DebugSession {
       const w = u.writes[i]!;
       w.region.bytes.set(w.old, w.offset);
     }
-    vm.lo.set(u.lo);
-    vm.hi.set(u.hi);
+    vm.lo.set(u.step.beforeLo());
+    vm.hi.set(u.step.beforeHi());
     vm.pc = u.pc;
     vm.insns = u.insns;
     vm.depth = u.depth;
