@@ -361,3 +361,59 @@ describe('obligations with real numbers', () => {
     expect(s.obligation()!.verifierReg).toBe('R1=map_value(map=blocked,ks=4,vs=8)');
   });
 });
+
+describe('exact step back: budget faults and the CF291 scenario', () => {
+  it('a budget fault (endless loop, budget 50) steps back and forward', () => {
+    const c = asmCase(join(ROOT, 'programs/examples/endless.s'));
+    const s = DebugSession.create(c.loaded, { ...c.input, maxInsns: 50 }, { noVerifier: true });
+    roundTrip(s, 400);
+    s.runToEnd();
+    expect(s.status).toBe('faulted');
+    expect(s.fault?.code).toBe('E_BUDGET');
+  });
+
+  it('CF291, driver mode: v1 over the bad content, to the bug check and back', async () => {
+    const sc = await import('../src/sim/scenario/index.js');
+    const content = sc.contentBytes(sc.BAD_VERSION);
+    const v1 = sc.loadInterpreter('v1');
+    const r = loadProgramBytes(new TextEncoder().encode(v1.source), 'asm', v1.file);
+    if (!r.ok) throw new Error('load');
+    const s = DebugSession.create({ ...r.value, maps: v1.maps }, { progType: 'raw', mode: 'driver' }, {
+      noVerifier: true,
+      driverExtra: {
+        maps: v1.maps, layout: sc.cf291Layout(content, sc.DEFAULT_EVENT, sc.garbageFor(0)),
+        mapValues: { content: sc.mapValue(content, sc.CONTENT_MAP_SIZE) }, module: sc.DRIVER_MODULE,
+      },
+    });
+    roundTrip(s, 1000);
+    s.runToEnd();
+    expect(s.status).toBe('faulted');
+    expect(s.registers()[7]).toBe(20n); // the field index: inputs[20]
+    expect(s.fault?.address).toBe('0xffffd6030000006a');
+    expect(s.describeAddress(s.history()[s.stepCount - 2]!.accesses[0]!.address)).toBe('Ntfs pool block +0x0');
+    const d = s.driverResult()!;
+    expect(d.outcome).toBe('panic');
+    expect(d.insns).toBe(s.stepCount);
+  });
+
+  it('CF291, sandbox mode: v2 with its maps filled, to the field error', async () => {
+    const sc = await import('../src/sim/scenario/index.js');
+    const content = sc.contentBytes(sc.BAD_VERSION);
+    const v2 = sc.loadInterpreter('v2');
+    const r = loadProgramBytes(new TextEncoder().encode(v2.source), 'asm', v2.file);
+    if (!r.ok) throw new Error('load');
+    const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    const s = DebugSession.create({ ...r.value, maps: v2.maps }, {
+      progType: 'socket_filter', mode: 'sandbox', packet: tcpSyn(),
+      mapJson: {
+        content: [{ key: 0, value: hex(sc.mapValue(content, sc.CONTENT_MAP_SIZE)) }],
+        ipc_inputs: [{ key: 0, value: hex(sc.inlineInputs(sc.DEFAULT_EVENT)) }],
+      },
+    }, { noVerifier: true });
+    roundTrip(s, 1000);
+    s.runToEnd();
+    expect(s.status).toBe('exited');
+    const errors = (s.mapsJson() as { maps: { name: string; entries: { valueInt: number }[] }[] }).maps.find((m) => m.name === 'errors')!;
+    expect(errors.entries[0]!.valueInt).toBe(1);
+  });
+});
