@@ -26,6 +26,7 @@ import { BpfError, formatDiagnostic, type Diagnostic, type Result } from '../uti
 import { DEFAULT_MAX_INSNS, type TraceStep } from '../vm/index.js';
 import { faultToJson, formatFaultLine, formatTraceStep } from './format.js';
 import { type SimCliContext, registerSimCommands } from './sim.js';
+import { STEP_DESCRIPTION, STEP_OPTIONS, type StepArgs, stepCommand } from './step.js';
 
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
@@ -582,10 +583,20 @@ function buildParser(args: string[]): Argv {
       },
     )
     .command(
+      'step <file>',
+      STEP_DESCRIPTION,
+      (y) => y
+        .positional('file', { type: 'string', demandOption: true, describe: 'a program (.s/.data/.bin/.hex/.o), a channel file with --scenario cf291, or a saved trace (.json)' })
+        .options(STEP_OPTIONS),
+      async (argv) => {
+        process.exitCode = await stepCommand(argv as unknown as StepArgs);
+      },
+    )
+    .command(
       'plugin [args..]',
       'act as a plugin for the upstream bpf_conformance_runner (program as hex text on stdin, memory as first argument)',
     )
-    .demandCommand(1, 'name a command: demo, asm, disasm, inspect, run, verify, compare, fleet, conformance or plugin (see --help)')
+    .demandCommand(1, 'name a command: demo, asm, disasm, inspect, run, verify, step, compare, fleet, conformance or plugin (see --help)')
     .recommendCommands()
     .strict()
     .help()
