@@ -347,12 +347,31 @@ export function verifierLines(s: DebugSession): string[] {
   return out;
 }
 
+/** 8 bytes around an access, the accessed ones in brackets: `stack0+504: 00 00 00 00 [0a 00 00 01]`. */
+function accessBytes(s: DebugSession, address: bigint, size: number): string | null {
+  const where = s.whereIs(address);
+  if (!where) return null;
+  const start = address - BigInt(where.offset % 8);
+  const m = s.readMemory(start, Math.max(8, Number(address - start) + size));
+  if (!m) return null;
+  const parts = Array.from(m.bytes, (b, i) => {
+    const a = start + BigInt(i);
+    const t = b.toString(16).padStart(2, '0');
+    const first = a === address;
+    const last = a === address + BigInt(size) - 1n;
+    return `${first ? '[' : ''}${t}${last ? ']' : ''}`;
+  });
+  return `${m.region}+${m.offset}: ${parts.join(' ')}`;
+}
+
 function regionDump(s: DebugSession, rec: StepRecord | null): string[] {
   const out: string[] = [];
   const o = s.obligation();
   if (o) {
     out.push(`next: ${o.text}`);
     out.push(`  ${o.formula}${o.verifierReg ? `   (verifier: ${o.verifierReg})` : ''}`);
+    const bytes = accessBytes(s, o.address, o.size);
+    if (bytes) out.push(`  ${bytes}`);
     if (s.mode === 'driver') {
       const d = s.describeAddress(o.address);
       if (d) out.push(`  kernel: ${hex(o.address)} is ${d}`);
@@ -633,7 +652,9 @@ export function layoutScreen(s: DebugSession, ui: {
   const bps = new Set(s.breakpoints().map((b) => b.slot));
   const curIdx = listing.findIndex((l) => l.slot === s.pc);
   const selSlot = ui.sel ?? s.pc;
-  const cLine = s.cLineAt(s.pc);
+  // the C line of this instruction, else of the nearest one before it (line info is sparse)
+  let cLine = s.cLineAt(s.pc);
+  for (let slot = s.pc - 1; !cLine && slot >= 0 && s.loaded.elf; slot--) cLine = s.cLineAt(slot);
   const codeRows: Row[] = [];
   const asmLine = s.asmLineAt(s.pc);
   const asmText = asmLine !== null ? s.sourceText(asmLine)?.trim() ?? '' : '';
@@ -684,19 +705,31 @@ export function layoutScreen(s: DebugSession, ui: {
   while (regRows.length < codeH) regRows.push([[' '.repeat(rightW)]]);
   for (let i = 0; i < codeH; i++) rows.push([...(codeRows[i] ?? [[' '.repeat(leftW)]]), [' '], ...(regRows[i] ?? [[' '.repeat(rightW)]])]);
 
-  // --- stack | memory access
+  // --- stack | memory access (the stack needs about 50 columns; memory gets the rest)
+  const stackW = W >= 110 ? Math.min(leftW, 52) : leftW;
+  const memW = W - stackW - 1;
   const stack = stackSlots(s);
-  const stackRows: Row[] = [[[fit(` stack frame ${s.vm.depth}, fp = ${hex(BigInt(s.vm.stackTop()))}` + (leftW >= 70 ? '  (byte kinds: m data, 0 zero, r spill, w written, ? uninit)' : ''), leftW), 'head']]];
-  if (stack.length === 0) stackRows.push([[fit('  nothing written yet', leftW), 'dim']]);
+  const stackRows: Row[] = [[[fit(` stack frame ${s.vm.depth}, fp = ${hex(BigInt(s.vm.stackTop()))}`, stackW), 'head']]];
+  if (stack.length === 0) stackRows.push([[fit('  nothing written yet', stackW), 'dim']]);
+  else if (midH > 2 && W >= 110) stackRows.push([[fit('  kinds: m data 0 zero r spill w written ? uninit', stackW), 'dim']]);
   const written = new Set((rec?.accesses ?? []).filter((a) => a.kind === 'write' && a.region?.startsWith('stack')).map((a) => a.offset !== null ? Math.floor(a.offset / 8) : -1));
   const regionSize = 512;
-  for (const sl of stack.slice(0, midH - 1)) {
+  for (const sl of stack.slice(0, midH - stackRows.length)) {
     const hot = written.has((regionSize + sl.fpOff) / 8);
-    stackRows.push([[fit(`  fp${sl.fpOff}`.padEnd(9) + ` ${Array.from(sl.bytes, (x) => x.toString(16).padStart(2, '0')).join(' ')}  ${sl.kinds}`, leftW), hot ? 'write' : sl.initialized ? 'plain' : 'dim']]);
+    stackRows.push([[fit(`  fp${sl.fpOff}`.padEnd(9) + ` ${Array.from(sl.bytes, (x) => x.toString(16).padStart(2, '0')).join(' ')}  ${sl.kinds}`, stackW), hot ? 'write' : sl.initialized ? 'plain' : 'dim']]);
   }
-  const memRows: Row[] = [[[fit(' memory', rightW), 'head']]];
-  for (const l of regionDump(s, rec)) memRows.push([[fit(' ' + l, rightW), l.startsWith('last: write') ? 'write' : l.startsWith('last: read') ? 'read' : l.includes(' fails') ? 'err' : 'plain']]);
-  for (let i = 0; i < midH; i++) rows.push([...(stackRows[i] ?? [[' '.repeat(leftW)]]), [' '], ...(memRows[i] ?? [[' '.repeat(rightW)]])]);
+  const memRows: Row[] = [[[fit(' memory', memW), 'head']]];
+  for (const l of regionDump(s, rec)) {
+    const style: Style = l.startsWith('last: write') ? 'write' : l.startsWith('last: read') ? 'read' : l.includes(' fails') ? 'err' : 'plain';
+    // wrap rather than cut: the obligation's numbers are the point
+    let rest = ' ' + l;
+    while (rest.length > memW && memRows.length < midH - 1) {
+      memRows.push([[rest.slice(0, memW), style]]);
+      rest = '     ' + rest.slice(memW);
+    }
+    memRows.push([[fit(rest, memW), style]]);
+  }
+  for (let i = 0; i < midH; i++) rows.push([...(stackRows[i] ?? [[' '.repeat(stackW)]]), [' '], ...(memRows[i] ?? [[' '.repeat(memW)]])]);
 
   // --- verifier: its state at this instruction, or (v) the path to the rejection
   let verLines: string[];
