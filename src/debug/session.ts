@@ -129,6 +129,8 @@ export interface SessionOptions {
 }
 
 const NO_ACCESSES: readonly MemAccessRecord[] = Object.freeze([]);
+/** Writable regions up to this size are compared around helper calls to report what the helper wrote. */
+const HELPER_DIFF_LIMIT = 1 << 20;
 
 function u64(lo: number, hi: number): bigint {
   return hi === 0 ? BigInt(lo >>> 0) : (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
@@ -678,7 +680,9 @@ export class DebugSession {
       before = new Map();
       for (const r of vm.memory.regions()) {
         const frame = /^stack(\d+)$/.exec(r.name);
-        if (r.writable && (!frame || Number(frame[1]) <= depth0)) before.set(r, r.bytes.slice());
+        // (regions over 1 MiB, e.g. a big map's storage chunk, are left out of the report: too
+        // costly per call; step back replays helper calls, so exactness does not depend on it)
+        if (r.writable && r.size <= HELPER_DIFF_LIMIT && (!frame || Number(frame[1]) <= depth0)) before.set(r, r.bytes.slice());
       }
     }
 
