@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layoutScreen, lineCommand, parseStepArgv, sessionFromArgs } from '../src/cli/step.js';
 import { DebugSession } from '../src/debug/index.js';
-import { ROOT } from './helpers.js';
+import { ROOT, cli } from './helpers.js';
 
 const VITE_NODE = join(ROOT, 'node_modules', 'vite-node', 'vite-node.mjs');
 const STEP = join(ROOT, 'src', 'cli', 'step.ts');
@@ -93,6 +93,15 @@ describe('line mode (stdin)', () => {
     const r = stepCli(['programs/examples/nope.s']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/bpfbox: .*nope\.s.*no such file/);
+  });
+});
+
+describe('bpfbox step (the installed command)', () => {
+  it('runs in line mode when stdout is not a terminal', async () => {
+    const r = cli(['step', CHECKSUM, '--mem', CHECKSUM_MEM, '--commands', 'step 9;regs']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(parseRegs(r.stdout)).toEqual(await coreRegs([CHECKSUM, '--mem', CHECKSUM_MEM], 9));
   });
 });
 

@@ -908,7 +908,8 @@ export async function stepCommand(args: StepArgs, io: StepIo = { stdin: process.
     io.stderr.write(`bpfbox: ${(e as Error).message}\n`);
     return 2;
   }
-  const tty = io.stdout.isTTY === true && !args.plain && args.commands === undefined;
+  // full screen needs a terminal on both sides (keys in, screen out)
+  const tty = io.stdout.isTTY === true && (io.stdin as { isTTY?: boolean }).isTTY === true && !args.plain && args.commands === undefined;
   return tty ? fullScreen(s, args, io) : lineMode(s, io, args);
 }
 
