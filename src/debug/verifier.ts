@@ -116,26 +116,9 @@ export interface VerifierInput {
   readonly maps: readonly MapDef[];
 }
 
-/**
- * Calls `fn` with a stand-in for `process.hrtime.bigint` when there is no `process` (a browser):
- * src/verifier times itself with it. Removed again afterwards (the call is synchronous), so
- * nothing else on the page sees a `process` object.
- */
-function withHrtime<T>(fn: () => T): T {
-  const g = globalThis as { process?: unknown };
-  if (typeof g.process !== 'undefined') return fn();
-  const now = (): bigint => BigInt(Math.round((globalThis.performance?.now() ?? Date.now()) * 1e6));
-  g.process = { hrtime: Object.assign(() => [0, 0], { bigint: now }) };
-  try {
-    return fn();
-  } finally {
-    delete g.process;
-  }
-}
-
 /** Runs the verifier at log level 2 (as `bpfbox verify --log-level 2`) and structures what it says. */
 export function verifierView(p: VerifierInput, opts: { progType: ProgTypeName; memSize?: number }): VerifierView {
-  const result = withHrtime(() => verifyBytes(p.bytes, { progType: opts.progType, memSize: opts.memSize ?? 0, maps: p.maps, logLevel: 2 }));
+  const result = verifyBytes(p.bytes, { progType: opts.progType, memSize: opts.memSize ?? 0, maps: p.maps, logLevel: 2 });
   const entries = parseVerifierLog(result.log);
   const byPc = new Map<number, LogEntry[]>();
   for (const e of entries) {
