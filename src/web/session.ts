@@ -106,7 +106,9 @@ export interface OpenFailed {
 export type WebProgramContent = { kind: 'asm'; text: string; file: string } | { kind: 'elf'; bytes: Uint8Array; file: string; program?: string };
 
 /** Loads a program and opens a debug session on it (sandbox or driver mode). Never throws. */
-export function openSession(c: WebProgramContent, mode: DebugMode, over: Partial<SourceInput> = {}): OpenedSession | OpenFailed {
+export function openSession(
+  c: WebProgramContent, mode: DebugMode, over: Partial<SourceInput> = {}, opts: { noVerifier?: boolean } = {},
+): OpenedSession | OpenFailed {
   try {
     const kind: InputKind = c.kind;
     const content = c.kind === 'asm' ? new TextEncoder().encode(c.text) : c.bytes;
@@ -135,7 +137,7 @@ export function openSession(c: WebProgramContent, mode: DebugMode, over: Partial
     };
     const session = DebugSession.create(prog, run, {
       ...(mode === 'driver' && input.driverExtra ? { driverExtra: input.driverExtra } : {}),
-      content, kind,
+      content, kind, ...(opts.noVerifier ? { noVerifier: true } : {}),
     });
     return { ok: true, session, loaded: prog, input };
   } catch (e) {

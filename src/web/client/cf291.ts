@@ -10,31 +10,10 @@ import { FLEET_PRESETS, PRESET_NAMES, type PresetName } from '../../sim/fleet/co
 import { fleetChartSpec, formatMinutes } from '../../sim/fleet/report.js';
 import type { FleetMetrics } from '../../sim/fleet/simulate.js';
 import { $, el, esc, hex2, setStatus } from './dom.js';
-import type { FleetOut, WorkerReply, WorkerRequest } from './worker.js';
+import { ask } from './work.js';
+import type { FleetOut } from './worker.js';
 
 let started = false;
-let worker: Worker | null = null;
-let nextId = 1;
-const pending = new Map<number, (m: WorkerReply) => void>();
-
-function getWorker(): Worker {
-  if (!worker) {
-    worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-    worker.addEventListener('message', (e: MessageEvent<WorkerReply>) => pending.get(e.data.id)?.(e.data));
-  }
-  return worker;
-}
-
-/** Sends a request; `onMessage` sees every reply (progress too) until it returns true. */
-type Request = WorkerRequest extends infer T ? (T extends unknown ? Omit<T, 'id'> : never) : never;
-
-function ask(req: Request, onMessage: (m: WorkerReply) => boolean): void {
-  const id = nextId++;
-  pending.set(id, (m) => {
-    if (onMessage(m)) pending.delete(id);
-  });
-  getWorker().postMessage({ ...req, id } as WorkerRequest);
-}
 
 export function initCf291(): void {
   if (started) return;
@@ -86,6 +65,11 @@ export function initCf291(): void {
     presets.append(el('label', { title: info.description, for: `preset-${p}` }, cb, ` ${p} ${info.title}`));
   }
   $('#fleet-run').addEventListener('click', runFleet);
+  let t = 0;
+  window.addEventListener('resize', () => {
+    window.clearTimeout(t);
+    t = window.setTimeout(drawChart, 150);
+  });
   $<HTMLSelectElement>('#fleet-scale').addEventListener('change', drawChart);
 }
 
@@ -254,7 +238,17 @@ function runStory(): void {
     bsod.hidden = m.panel.length === 0;
     bsod.textContent = '';
     bsod.append(el('div', { class: 'face' }, ':('));
-    for (const l of m.panel) if (l.text && !l.text.startsWith(':(')) bsod.append(el('div', { class: 'line' + (l.text.startsWith('STOP') ? ' stop' : '') }, l.text));
+    bsod.append(el('div', { class: 'line' }, 'Your simulated machine ran into a problem and halted.'));
+    let regs: HTMLElement | null = null;
+    for (const l of m.panel) {
+      if (!l.text || l.text.startsWith(':(')) continue;
+      if (/^r\d+=/.test(l.text)) {
+        if (!regs) bsod.append((regs = el('div', { class: 'regsgrid' })));
+        for (const r of l.text.trim().split(/\s+/)) regs.append(el('span', {}, r));
+        continue;
+      }
+      bsod.append(el('div', { class: 'line' + (l.text.startsWith('STOP') ? ' stop' : '') }, l.text));
+    }
     bsod.append(el('div', { class: 'reboot' }, 'Driver mode, content v0719-0409: the machine halts at the first IPC event that reaches instance 0x2A, and again at every boot.'));
     return true;
   });
@@ -302,8 +296,8 @@ function label(p: PresetName): string {
 }
 
 function drawChart(): void {
-  if (!fleetResults) return;
   const box = $('#fleet-chart');
+  if (!fleetResults || box.clientWidth === 0) return;
   const width = Math.max(420, box.clientWidth - 16);
   const height = Math.max(260, Math.min(520, box.clientHeight - 16));
   const spec = fleetChartSpec(fleetResults.map((r) => ({ label: label(r.preset), series: r.series })), {

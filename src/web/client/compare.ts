@@ -9,6 +9,7 @@ import type { DriverResult } from '../../sim/driver/run.js';
 import { type OpenedSession, type WebProgramContent, hex64, openSession } from '../session.js';
 import { $, el, esc, setStatus } from './dom.js';
 import { exampleByPath, fillProgramSelect, objectBytes } from './programs.js';
+import { type WebVerifier, verifyInWorker } from './verifier-view.js';
 
 const LIMIT = 20_000;
 
@@ -19,9 +20,10 @@ interface CmpState {
   loaded: boolean;
   driverResult: DriverResult | null;
   dismissed: boolean;
+  verdict: WebVerifier | null;
 }
 
-const cs: CmpState = { sandbox: null, driver: null, loaded: false, driverResult: null, dismissed: false };
+const cs: CmpState = { sandbox: null, driver: null, loaded: false, driverResult: null, dismissed: false, verdict: null };
 
 export function initCompare(): void {
   const sel = $<HTMLSelectElement>('#cmp-select');
@@ -29,7 +31,7 @@ export function initCompare(): void {
   sel.value = 'programs/cf291/interpreter-v1.s';
   sel.addEventListener('change', () => void prepare(sel.value));
   $('#cmp-run').addEventListener('click', () => {
-    void prepare(sel.value).then(() => runBoth());
+    void prepare(sel.value, true);
   });
   $('#cmp-step').addEventListener('click', () => stepBoth());
   $('#cmp-back').addEventListener('click', () => backBoth());
@@ -70,20 +72,29 @@ async function contentOf(path: string): Promise<WebProgramContent | null> {
   return { kind: 'elf', bytes: await objectBytes(e), file: e.path };
 }
 
-export async function prepare(path: string): Promise<void> {
+export async function prepare(path: string, run = false): Promise<void> {
   const c = await contentOf(path);
   if (!c) return;
-  const a = openSession(c, 'sandbox');
-  const b = openSession(c, 'driver');
+  const a = openSession(c, 'sandbox', {}, { noVerifier: true });
+  const b = openSession(c, 'driver', {}, { noVerifier: true });
   if (!a.ok || !b.ok) {
     setStatus(`cannot open ${path}: ${(!a.ok ? a.errors : !b.ok ? b.errors : [])[0]?.message ?? ''}`);
     return;
   }
   cs.sandbox = a;
   cs.driver = b;
-  cs.loaded = a.session.verifier().accepted;
+  cs.verdict = null;
+  cs.loaded = false;
   cs.driverResult = null;
   cs.dismissed = false;
+  if (run) b.session.runToEnd(LIMIT);
+  render();
+  const memSize = a.input.progType === 'raw' ? a.input.mem?.length ?? 0 : 0;
+  const v = await verifyInWorker(a.loaded, a.input.progType, memSize);
+  if (cs.sandbox !== a) return;
+  cs.verdict = v;
+  cs.loaded = v.accepted;
+  if (run && cs.loaded) a.session.runToEnd(LIMIT);
   render();
 }
 
@@ -149,18 +160,26 @@ function render(): void {
   if (!a || !b) return;
   const sv = $('#cmp-sandbox-verdict');
   const dv = $('#cmp-driver-verdict');
-  const v = a.session.verifier();
+  const v = cs.verdict;
   const n = Math.max(a.session.stepCount, b.session.stepCount);
   $('#cmp-step-label').textContent = `step ${n}`;
 
   // sandbox side
-  if (!cs.loaded) {
+  if (!v) {
+    sv.className = 'verdict-box';
+    sv.innerHTML = '<div class="big">The verifier is checking the program…</div>';
+    $('#cmp-sandbox-trace').textContent = '';
+  } else if (!cs.loaded) {
     sv.className = 'verdict-box good';
     sv.innerHTML = `<div class="big">Not loaded: the verifier rejected it. The kernel keeps running.</div>
       <table><tr><td>verifier</td><td class="mono">insn ${v.rejection?.pc}: ${esc(v.rejection?.message ?? '')}</td></tr>
       <tr><td>why</td><td>${esc(v.rejection?.explanation ?? '')}</td></tr>
       <tr><td>input</td><td>${esc(a.input.note)}</td></tr></table>`;
-    $('#cmp-sandbox-trace').innerHTML = '<div class="regline">Nothing ran: a rejected program is never attached. Every workload on the machine keeps running.</div>';
+    const tr = $('#cmp-sandbox-trace');
+    tr.innerHTML = '<div class="regline">Nothing ran: a rejected program is never attached. Every workload on the machine keeps running. The verifier\'s path to the rejection:</div>';
+    for (const e of (v.path ?? []).slice(-60)) {
+      tr.append(el('div', { class: 'lrow' + (e.pc === v.rejection?.pc ? ' reject' : '') }, el('span', { class: 'pc' }, String(e.pc)), el('span', { class: 'insn' }, e.text.replace(/^\d+: /, '')), el('span', {})));
+    }
   } else {
     const s = a.session;
     const st = s.status;
@@ -169,7 +188,7 @@ function render(): void {
       : st === 'faulted' ? `stopped at insn ${s.fault?.pc}: ${s.fault?.message ?? ''} (the fault is contained)`
         : `running: step ${s.stepCount}`;
     sv.innerHTML = `<div class="big">Verifier accepted it. ${esc(outcome)}</div>
-      <table><tr><td>verifier</td><td>every access proved in bounds (${v.result.stats.processedInsns} insns processed)</td></tr>
+      <table><tr><td>verifier</td><td>every access proved in bounds (${v.processed} insns processed)</td></tr>
       <tr><td>machine</td><td>keeps running</td></tr><tr><td>input</td><td>${esc(a.input.note)}</td></tr></table>`;
     traceRows(s, $('#cmp-sandbox-trace'), null);
   }
@@ -199,9 +218,15 @@ function render(): void {
   if (bc && !cs.dismissed) {
     bsod.hidden = false;
     bsod.innerHTML = '';
-    bsod.append(el('div', { class: 'face' }, ':('));
+    bsod.append(el('div', { class: 'face' }, ':('), el('div', { class: 'line' }, 'Your simulated machine ran into a problem and halted.'));
+    let regs: HTMLElement | null = null;
     for (const l of bugcheckPanelLines(bc)) {
-      if (!l.text) continue;
+      if (!l.text || l.text.startsWith(':(')) continue;
+      if (/^r\d+=/.test(l.text)) {
+        if (!regs) bsod.append((regs = el('div', { class: 'regsgrid' })));
+        for (const r of l.text.trim().split(/\s+/)) regs.append(el('span', {}, r));
+        continue;
+      }
       const isStop = l.text.startsWith('STOP ');
       const attrs: Record<string, string> = { class: 'line' + (isStop ? ' stop' : '') };
       if (l.step !== null) {

@@ -9,6 +9,7 @@ import type { Diagnostic } from '../../util/diagnostics.js';
 import { type OpenedSession, type WebProgramContent, hex64, openSession } from '../session.js';
 import { $, el, esc, hex2, setStatus } from './dom.js';
 import { EXAMPLES, exampleByPath, fillProgramSelect, objectBytes } from './programs.js';
+import { LOG_LIMIT, type WebVerifier, verifyInWorker } from './verifier-view.js';
 
 /** Longest timeline the page measures (an endless loop stops here). */
 export const TIMELINE_LIMIT = 20_000;
@@ -23,9 +24,18 @@ interface DebugState {
   selected: number | null;
   errors: Diagnostic[];
   stale: boolean;
+  /** The verifier's view (computed in a worker; null while it runs). */
+  verifier: WebVerifier | null;
 }
 
-const st: DebugState = { opened: null, content: null, mode: 'sandbox', total: 0, totalCapped: false, selected: null, errors: [], stale: false };
+const st: DebugState = {
+  opened: null, content: null, mode: 'sandbox', total: 0, totalCapped: false, selected: null, errors: [], stale: false, verifier: null,
+};
+
+/** For the tests: the verifier's view once computed. */
+export function currentVerifier(): WebVerifier | null {
+  return st.verifier;
+}
 
 /** For the tests: the page's session (window.__bpfbox). */
 export function currentSession(): DebugSession | null {
@@ -156,7 +166,7 @@ function reopen(): void {
 
 function open(c: WebProgramContent): void {
   const t0 = performance.now();
-  const r = openSession(c, st.mode);
+  const r = openSession(c, st.mode, {}, { noVerifier: true });
   if (!r.ok) {
     st.errors = r.errors;
     st.stale = st.opened !== null;
@@ -171,6 +181,14 @@ function open(c: WebProgramContent): void {
   st.content = c;
   st.opened = r;
   st.selected = null;
+  st.verifier = null;
+  const memSize = r.input.progType === 'raw' ? r.input.mem?.length ?? 0 : 0;
+  verifyInWorker(r.loaded, r.input.progType, memSize).then((v) => {
+    if (st.opened !== r) return;
+    st.verifier = v;
+    buildListing();
+    render();
+  }, (e: unknown) => setStatus(`verifier failed: ${e instanceof Error ? e.message : String(e)}`));
   // Measure the timeline: run to the end (capped), then back to step 0.
   const s = r.session;
   s.runToEnd(TIMELINE_LIMIT);
@@ -311,8 +329,10 @@ function renderDiagnostics(): void {
 
 // ---- listing --------------------------------------------------------------------------------
 
-function vlogSummary(s: DebugSession, slot: number): { text: string; cls: string } {
-  const v = s.verifier();
+function vlogSummary(slot: number): { text: string; cls: string } {
+  const v = st.verifier;
+  if (!v) return { text: 'verifying…', cls: 'vlog none' };
+  if (!v.logged) return { text: v.statesAt(slot).length ? 'state kept (log not written)' : '', cls: 'vlog none' };
   if (v.rejection && v.rejection.pc === slot) return { text: `✗ ${v.rejection.message}`, cls: 'vlog' };
   const entries = v.logAt(slot).filter((e) => e.kind === 'insn');
   if (!entries.length) return { text: v.rejection ? 'not reached by the verifier' : 'not reached (dead code)', cls: 'vlog none' };
@@ -327,10 +347,10 @@ function buildListing(): void {
   const s = st.opened!.session;
   const box = $('#listing');
   box.textContent = '';
-  const v = s.verifier();
-  $('#verdict').innerHTML = v.accepted
-    ? '<b style="color:var(--ok)">✓ verifier accepts</b>'
-    : `<b style="color:var(--bad)">✗ verifier rejects at insn ${v.rejection?.pc ?? '?'}</b>`;
+  const v = st.verifier;
+  $('#verdict').innerHTML = !v ? 'verifying…' : v.accepted
+    ? `<b style="color:var(--ok)">✓ accepted</b> (${v.processed} insns processed)`
+    : `<b style="color:var(--bad)">✗ rejected at insn ${v.rejection?.pc ?? '?'}</b>`;
   let lastC = '';
   for (const l of s.listing()) {
     if (l.label) box.append(el('div', { class: 'lrow labelrow' }, el('span'), el('span'), el('span', { class: 'label' }, `${l.label}:`)));
@@ -338,12 +358,12 @@ function buildListing(): void {
       lastC = l.cLine.text;
       box.append(el('div', { class: 'lrow labelrow' }, el('span'), el('span'), el('span', { class: 'cline', title: `${l.cLine.file}:${l.cLine.line}` }, `${l.cLine.line}: ${l.cLine.text.trim()}`)));
     }
-    const vs = vlogSummary(s, l.slot);
-    const row = el('div', { class: 'lrow' + (v.rejection?.pc === l.slot ? ' reject' : ''), 'data-slot': String(l.slot), role: 'listitem' },
+    const vs = vlogSummary(l.slot);
+    const row = el('div', { class: 'lrow' + (v?.rejection?.pc === l.slot ? ' reject' : ''), 'data-slot': String(l.slot), role: 'listitem' },
       el('span', { class: 'bp', title: 'breakpoint' }),
       el('span', { class: 'pc' }, String(l.slot)),
       el('span', { class: 'insn', title: l.insn.mnemonic }, l.insn.llvm),
-      el('span', { class: vs.cls, title: v.logAt(l.slot).map((e) => e.text).join('\n') }, vs.text));
+      el('span', { class: vs.cls, title: v ? v.logAt(l.slot).map((e) => e.text).join('\n') : '' }, vs.text));
     box.append(row);
   }
 }
@@ -413,6 +433,13 @@ function inRegion(s: DebugSession, reg: number, a: bigint): PointerTarget | null
 
 let pointers: PointerTarget[] = [];
 
+function shortTarget(p: PointerTarget): string {
+  if (p.kind === 'wild') return 'unmapped';
+  if (p.kind === 'after') return `${p.region} +${p.offset}: past end`;
+  if (p.kind === 'before') return `${p.region} ${p.offset}: before start`;
+  return p.region && /^stack\d$/.test(p.region) ? `fp${p.offset - 512 === 0 ? '' : p.offset - 512}` : `${p.region} +${p.offset}`;
+}
+
 function renderRegisters(s: DebugSession): void {
   const regs = s.registers();
   const last: StepRecord | null = s.lastStep();
@@ -425,14 +452,17 @@ function renderRegisters(s: DebugSession): void {
     const p = pointerTarget(s, i, v);
     if (p) pointers.push(p);
     const valCell = el('td', { class: 'val' });
+    const signed = BigInt.asIntN(64, v);
+    let tip = `${REG_NAMES[i]} = ${hex64(v)} = ${signed}`;
     if (changed.has(i) && last) {
-      valCell.append(el('span', { class: 'old' }, hex64(last.regsBefore[i]!)), el('span', { class: 'arrow-txt' }, '→ '));
+      valCell.append(el('span', { class: 'old' }, hex64(last.regsBefore[i]!)), el('span', { class: 'arrow-txt' }, '→'));
+      tip += ` (was ${hex64(last.regsBefore[i]!)} before step ${last.index})`;
     }
     valCell.append(el('span', { class: 'now', 'data-reg': String(i) }, hex64(v)));
-    const signed = BigInt.asIntN(64, v);
-    const dec = p ? el('span', { class: 'ptr' + (p.kind === 'in' ? '' : ' oob') }, p.kind === 'in' ? `→ ${p.text}` : `→ ✗ ${p.text}`)
+    if (p) tip += `; points to ${p.text}`;
+    const dec = p ? el('span', { class: 'ptr' + (p.kind === 'in' ? '' : ' oob') }, p.kind === 'in' ? shortTarget(p) : `✗ ${shortTarget(p)}`)
       : el('span', { class: 'dec' }, signed > -100000n && signed < 1000000000n ? signed.toString() : '');
-    rows.push(el('tr', { class: (changed.has(i) ? 'changed' : '') + (reads.has(i) ? ' read' : ''), id: `reg-${i}` },
+    rows.push(el('tr', { class: (changed.has(i) ? 'changed' : '') + (reads.has(i) ? ' read' : ''), id: `reg-${i}`, title: tip },
       el('td', { class: 'rn' }, REG_NAMES[i]!), valCell, el('td', {}, dec)));
   }
   const box = $('#regs');
@@ -471,8 +501,8 @@ function renderMemory(s: DebugSession): void {
     const beforeKey = `before:${r.name}`;
     if (targets.has(beforeKey)) mm.append(el('div', { class: 'mmgap target', 'data-target': beforeKey }, `unmapped, before ${r.name}`));
     const box = el('div', { class: `mmregion ${regionKind(r.name)}${touched.has(r.name) ? ' touched' : ''}`, 'data-target': `in:${r.name}`, 'data-size': String(r.size) },
-      el('span', { class: 'nm' }, r.name), ' ',
-      el('span', { class: 'ad' }, `${hex64(BigInt(r.base))} · ${r.size} B${r.writable ? '' : ' · read-only'}`));
+      el('span', { class: 'nm' }, r.name),
+      el('span', { class: 'ad', title: `${hex64(BigInt(r.base))}..${hex64(BigInt(r.base + r.size))}` }, `${hex64(BigInt(r.base))} · ${r.size} B${r.writable ? '' : ' · ro'}`));
     box.style.minHeight = `${Math.min(70, 30 + Math.log2(Math.max(2, r.size)) * 2)}px`;
     mm.append(box);
     mm.append(el('div', { class: 'mmgap' + (targets.has(`after:${r.name}`) ? ' target' : ''), 'data-target': `after:${r.name}` },
@@ -487,7 +517,7 @@ function renderMemory(s: DebugSession): void {
   const slots = stackSlots(s);
   const wrote = new Set<number>();
   for (const a of last?.accesses ?? []) if (a.kind === 'write' && a.region === `stack${depth}` && a.offset !== null) wrote.add(a.offset - (a.offset % 8) - 512);
-  if (!slots.length) stack.append(el('div', { class: 'hexrow' }, '(nothing stored on the stack yet)'));
+  if (!slots.length) stack.append(el('div', { class: 'empty' }, 'Nothing stored on the stack yet.'));
   for (const sl of slots) {
     const row = el('div', { class: 'hexrow' + (wrote.has(sl.fpOff) ? ' slot-changed' : '') },
       el('span', { class: 'off' }, `fp${sl.fpOff}`.padEnd(8)), Array.from(sl.bytes, hex2).join(' '), `  ${sl.kinds}`);
@@ -544,8 +574,12 @@ function hexRows(box: HTMLElement, bytes: Uint8Array, size: number, at: number, 
 function renderVerifierState(s: DebugSession): void {
   const box = $('#vstate');
   box.textContent = '';
-  const v = s.verifier();
+  const v = st.verifier;
   const pc = st.selected ?? (s.running ? s.pc : s.fault?.pc ?? s.pc);
+  if (!v) {
+    box.append(el('div', { class: 'legend' }, 'The verifier is working on this program…'));
+    return;
+  }
   if (v.rejection) {
     const r = el('div', { class: 'reject-box' });
     r.innerHTML = `<b>Rejected at insn ${v.rejection.pc}:</b> <code>${esc(v.rejection.message)}</code><br>${esc(v.rejection.explanation)}`;
@@ -562,8 +596,9 @@ function renderVerifierState(s: DebugSession): void {
   }
   const states = v.statesAt(pc);
   if (!states.length) box.append(el('div', { class: 'legend' }, 'The verifier kept no state here (not reached, or pruned).'));
-  for (const x of states.slice(0, 4)) box.append(el('div', { class: 'stline' }, `${pc}:${x.text}`));
+  for (const x of states.slice(0, 4)) box.append(el('div', { class: 'stline' }, `${pc}:${x}`));
   if (states.length > 4) box.append(el('div', { class: 'legend' }, `... ${states.length - 4} more states`));
+  if (!v.logged) box.append(el('div', { class: 'legend' }, `The verifier walked ${v.processed.toLocaleString('en-US')} instructions: too many to write its level-2 log here (limit ${LOG_LIMIT}); use bpfbox verify --log-level 2.`));
   const log = v.logAt(pc);
   if (log.length) {
     box.append(el('h3', {}, `Log lines for insn ${pc} (level 2)`));
@@ -592,7 +627,7 @@ function drawArrows(): void {
     if (!from || !to) return;
     const a = from.getBoundingClientRect();
     const b = to.getBoundingClientRect();
-    const regs = document.querySelector<HTMLElement>('#regs table')!.getBoundingClientRect();
+    const regs = document.querySelector<HTMLElement>('#regs')!.getBoundingClientRect();
     const x1 = regs.right + ox + 2;
     const y1 = a.top + a.height / 2 + oy;
     let frac = 0.5;

@@ -5,10 +5,29 @@ import { type PresetName, fleetPreset } from '../../sim/fleet/config.js';
 import { type FleetMetrics, type FleetSeries, simulateFleet } from '../../sim/fleet/simulate.js';
 import { bugcheckPanelLines } from '../../sim/driver/bugcheck.js';
 import { runCf291Story } from '../../sim/scenario/story.js';
+import type { MapDef } from '../../runtime/maps/def.js';
+import type { ProgTypeName } from '../../runtime/progtypes.js';
+import { verifyBytes } from '../../verifier/index.js';
 
 export type WorkerRequest =
   | { id: number; kind: 'fleet'; presets: PresetName[]; hosts: number; seed: number; hours: number }
-  | { id: number; kind: 'story'; seed: number };
+  | { id: number; kind: 'story'; seed: number }
+  | { id: number; kind: 'verify'; bytes: Uint8Array; maps: MapDef[]; progType: ProgTypeName; memSize: number };
+
+/** The level-2 log is only written for programs the verifier walks in at most this many instructions
+ * (the log of a 1,000,000-instruction walk is too large to build and show). */
+export const LOG_LIMIT = 8000;
+
+export interface VerifyOut {
+  accepted: boolean;
+  error: { pc: number; code: string; message: string; explanation: string } | null;
+  processed: number;
+  /** The level-2 log (as `bpfbox verify --log-level 2`), or null when the walk was too long to log. */
+  log: string | null;
+  /** The abstract states kept per instruction, formatted as in the log. */
+  states: Record<number, string[]>;
+  ms: number;
+}
 
 export interface FleetOut {
   preset: PresetName;
@@ -21,6 +40,7 @@ export type WorkerReply =
   | { id: number; kind: 'progress'; text: string; fraction: number }
   | { id: number; kind: 'fleet'; results: FleetOut[] }
   | { id: number; kind: 'story'; sections: { title: string; lines: { text: string; sources: string[] }[] }[]; panel: { text: string; step: number | null }[]; ms: number }
+  | ({ id: number; kind: 'verify' } & VerifyOut)
   | { id: number; kind: 'error'; message: string };
 
 /** One sample every `every` minutes up to `hours` (the chart needs no more). */
@@ -45,7 +65,22 @@ const post = (m: WorkerReply): void => (self as unknown as { postMessage(m: Work
 self.addEventListener('message', (ev: MessageEvent<WorkerRequest>) => {
   const req = ev.data;
   try {
-    if (req.kind === 'fleet') {
+    if (req.kind === 'verify') {
+      const t0 = performance.now();
+      const opts = { progType: req.progType, memSize: req.memSize, maps: req.maps };
+      let r = verifyBytes(req.bytes, { ...opts, logLevel: 0 });
+      let log: string | null = null;
+      if (r.stats.processedInsns <= LOG_LIMIT) {
+        r = verifyBytes(req.bytes, { ...opts, logLevel: 2 });
+        log = r.log;
+      }
+      const states: Record<number, string[]> = {};
+      for (const [pc, list] of r.states) states[pc] = list.map((x) => r.formatState(x));
+      post({
+        id: req.id, kind: 'verify', accepted: r.accepted, error: r.error ? { ...r.error } : null, processed: r.stats.processedInsns,
+        log, states, ms: Math.round(performance.now() - t0),
+      });
+    } else if (req.kind === 'fleet') {
       const results: FleetOut[] = [];
       req.presets.forEach((p, k) => {
         const cfg = fleetPreset(p, { hosts: req.hosts, seed: req.seed });
