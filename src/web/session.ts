@@ -135,6 +135,7 @@ export function openSession(
       ...(input.mapJson && mode === 'sandbox' ? { mapJson: input.mapJson } : {}),
       maxInsns: 200_000,
     };
+    if (mode === 'driver' && input.driverExtra) input = { ...input, note: `kernel driver routine (raw) with the scenario's kernel layout: ${input.note.replace(/^type \w+, default packet \(64 zero bytes\), /, '')}` };
     const session = DebugSession.create(prog, run, {
       ...(mode === 'driver' && input.driverExtra ? { driverExtra: input.driverExtra } : {}),
       content, kind, ...(opts.noVerifier ? { noVerifier: true } : {}),

@@ -246,7 +246,7 @@ function render(): void {
   label.textContent = `step ${n} / ${max}${st.totalCapped ? '+' : ''}`;
   rs.className = 'run-state ' + s.status;
   rs.textContent = s.status === 'exited' ? `exited: r0 = ${s.registers()[0]!.toString()}`
-    : s.status === 'faulted' ? `fault at insn ${s.fault?.pc ?? '?'}`
+    : s.status === 'faulted' ? faultText(s)
       : `next: insn ${s.pc}`;
   if (st.stale) rs.textContent += ' (editor has errors: showing the last good program)';
   $('#input-note').textContent = `Input: ${st.opened!.input.note}. Keys: s step, b back, c continue, r reset, g go to step; click ● to set a breakpoint.`;
@@ -258,6 +258,14 @@ function render(): void {
   renderVerifierState(s);
   requestAnimationFrame(() => drawArrows());
   (window as unknown as { __bpfboxRendered?: number }).__bpfboxRendered = n;
+}
+
+function faultText(s: DebugSession): string {
+  if (s.mode === 'driver') {
+    const b = s.driverResult()?.bugcheck;
+    if (b) return `bug check at insn ${b.pc ?? s.fault?.pc ?? '?'}: STOP 0x${b.code.toString(16).toUpperCase().padStart(2, '0')} ${b.name}`;
+  }
+  return `fault at insn ${s.fault?.pc ?? '?'}`;
 }
 
 // ---- editor ---------------------------------------------------------------------------------
