@@ -26,6 +26,7 @@ import { BpfError, formatDiagnostic, type Diagnostic, type Result } from '../uti
 import { DEFAULT_MAX_INSNS, type TraceStep } from '../vm/index.js';
 import { faultToJson, formatFaultLine, formatTraceStep } from './format.js';
 import { type SimCliContext, registerSimCommands } from './sim.js';
+import { webCommand } from '../web/server.js';
 import { STEP_DESCRIPTION, STEP_OPTIONS, type StepArgs, stepCommand } from './step.js';
 
 export const EXIT_OK = 0;
@@ -593,10 +594,24 @@ function buildParser(args: string[]): Argv {
       },
     )
     .command(
+      'web',
+      'serve the step debugger, the sandbox-vs-driver comparison and the CF291 scenario as a local web page',
+      (y) => y
+        .option('port', { type: 'number', default: 8080, describe: 'TCP port' })
+        .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
+        .option('open', { type: 'boolean', default: false, describe: 'open the page in the default browser' }),
+      async (argv) => {
+        if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) {
+          badInput([{ code: 'E_USAGE', message: `--port must be an integer from 0 to 65535, got ${String(argv.port)}` }]);
+        }
+        process.exitCode = await webCommand({ port: argv.port, host: argv.host, open: argv.open });
+      },
+    )
+    .command(
       'plugin [args..]',
       'act as a plugin for the upstream bpf_conformance_runner (program as hex text on stdin, memory as first argument)',
     )
-    .demandCommand(1, 'name a command: demo, asm, disasm, inspect, run, verify, step, compare, fleet, conformance or plugin (see --help)')
+    .demandCommand(1, 'name a command: demo, asm, disasm, inspect, run, verify, step, compare, fleet, web, conformance or plugin (see --help)')
     .recommendCommands()
     .strict()
     .help()
