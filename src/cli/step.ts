@@ -147,6 +147,12 @@ async function cf291(args: StepArgs, mode: 'sandbox' | 'driver') {
   } else {
     content = fileArg(spec);
     label = basename(spec);
+    // A channel file is data for the interpreter: refuse anything that is not one (say what is wrong).
+    const d = sc.decode(content);
+    if (!d.ok) {
+      throw new UsageError(`${spec}: not a BCF1 channel file (${d.problems.map((p) => p.message).join('; ')}); ` +
+        `give a channel file or a content version: ${sc.VERSIONS.map((v) => v.name).join(', ')}`);
+    }
   }
   const build = sc.loadInterpreter(mode === 'driver' ? 'v1' : 'v2');
   const r = loadForStep(new TextEncoder().encode(build.source), 'asm', build.file);
