@@ -277,3 +277,12 @@ describe('assembly with maps, and ELF output', () => {
     expect(JSON.parse((await cli(['inspect', join(tmp, 'fib.o'), '--json'])).stdout).programs[0].type).toBe('socket_filter');
   });
 });
+
+describe('kprobe arguments on the command line', () => {
+  it('--regs takes a negative first value (AT_FDCWD = -100) without an = sign', async () => {
+    const r = await cli(['run', 'programs/c/kprobe_exec.o', '--regs', '-100,0x1000,0']);
+    expect(r.status).toBe(0);
+    // kprobe_exec prints dfd as a signed int: the value reached the program's first argument
+    expect(r.stdout).toContain('trace_printk: openat2 dfd=-100 filename=1000 how=0');
+  });
+});

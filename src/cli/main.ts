@@ -656,8 +656,15 @@ export async function main(args: string[]): Promise<void> {
     pluginMain(args.slice(1));
     return;
   }
+  // `--regs -1,2` would read `-1,2` as a flag: glue a value that starts with a minus sign to its option.
+  const glued: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--regs' && i + 1 < args.length && /^-\d/.test(args[i + 1]!)) glued.push(`${a}=${args[++i]}`);
+    else glued.push(a);
+  }
   let usageError: string | null = null;
-  const parser = buildParser(args)
+  const parser = buildParser(glued)
     .exitProcess(false)
     .fail((msg, err) => {
       if (err instanceof CliExit || err instanceof BpfError) throw err;
