@@ -89,9 +89,44 @@ interface Pending {
 
 type Mode = 'exact' | 'not_exact' | 'range_within';
 
+/**
+ * The verifier log as chunks: appending and cutting near the end are cheap. (One big string cut
+ * with slice() is flattened and copied on every cut: quadratic on a level-2 log of millions of bytes.)
+ */
+class LogBuffer {
+  private chunks: string[] = [];
+  length = 0;
+  append(s: string): void {
+    if (s.length === 0) return;
+    this.chunks.push(s);
+    this.length += s.length;
+  }
+  /** Keeps the first `pos` characters. */
+  truncate(pos: number): void {
+    while (this.length > pos) {
+      const last = this.chunks[this.chunks.length - 1]!;
+      if (this.length - last.length >= pos) {
+        this.chunks.pop();
+        this.length -= last.length;
+      } else {
+        this.chunks[this.chunks.length - 1] = last.slice(0, last.length - (this.length - pos));
+        this.length = pos;
+      }
+    }
+  }
+  toString(): string {
+    const s = this.chunks.join('');
+    this.chunks = s.length > 0 ? [s] : [];
+    return s;
+  }
+}
+
 export class Engine {
   readonly o: EngineOptions;
-  log = '';
+  private readonly logBuf = new LogBuffer();
+  get log(): string {
+    return this.logBuf.toString();
+  }
   private prevLogPos = 0;
   private prevInsnPrintPos = 0;
   private scratchRegs = 0;
@@ -171,7 +206,7 @@ export class Engine {
     return this.o.logLevel;
   }
   verbose(s: string): void {
-    if (this.level > 0) this.log += s;
+    if (this.level > 0) this.logBuf.append(s);
   }
   private scratchAll(): void {
     this.allScratched = true;
@@ -201,13 +236,14 @@ export class Engine {
   /** print_insn_state: the scratched state, on the instruction's line when nothing came between. */
   private printInsnState(): void {
     if (this.level === 0) return;
-    if (this.prevLogPos && this.prevLogPos === this.log.length) {
-      this.log = this.log.slice(0, this.prevLogPos - 1);
-      this.log += ' '.repeat(alignTo(this.prevInsnPrintPos - 1)) + ';';
+    const log = this.logBuf;
+    if (this.prevLogPos && this.prevLogPos === log.length) {
+      log.truncate(this.prevLogPos - 1);
+      log.append(' '.repeat(alignTo(this.prevInsnPrintPos - 1)) + ';');
     } else {
-      this.log += `${this.pc}:`;
+      log.append(`${this.pc}:`);
     }
-    this.log += this.stateText(false) + '\n';
+    log.append(this.stateText(false) + '\n');
     this.cleanScratch();
   }
 
@@ -295,10 +331,10 @@ export class Engine {
         }
         if (this.level > 0) {
           if (this.scratched()) this.printInsnState();
-          this.prevLogPos = this.log.length;
+          this.prevLogPos = this.logBuf.length;
           this.verbose(`${this.pc}: ${kernelInsnText(insn, (i) => this.mapIndexOf(i))}\n`);
-          this.prevInsnPrintPos = this.log.length - this.prevLogPos;
-          this.prevLogPos = this.log.length;
+          this.prevInsnPrintPos = this.logBuf.length - this.prevLogPos;
+          this.prevLogPos = this.logBuf.length;
         }
         this.recordState();
         // the kernel's jump history records every jump point passed (and spills/fills below);
@@ -324,7 +360,7 @@ export class Engine {
         this.prevPc = p.prev;
         this.pc = p.pc;
         this.jmpHist = p.hist;
-        if (this.level === 1) this.log = this.log.slice(0, p.logPos);
+        if (this.level === 1) this.logBuf.truncate(p.logPos);
         doPrintState = true;
       }
     }
@@ -394,7 +430,7 @@ export class Engine {
     }
     const st = state ?? cloneState(this.cur);
     if (st.parent) st.parent.branches++;
-    this.pending.push({ state: st, pc, prev, logPos: this.log.length, hist: this.jmpHist });
+    this.pending.push({ state: st, pc, prev, logPos: this.logBuf.length, hist: this.jmpHist });
     return st;
   }
 
