@@ -16,7 +16,7 @@ export type WorkerRequest =
 
 /** The level-2 log is only written for programs the verifier walks in at most this many instructions
  * (the log of a 1,000,000-instruction walk is too large to build and show). */
-export const LOG_LIMIT = 8000;
+export const LOG_LIMIT = 50_000;
 
 export interface VerifyOut {
   accepted: boolean;
