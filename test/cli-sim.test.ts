@@ -2,7 +2,7 @@
 // test/compare, test/cf291 and test/fleet; here: the commands run, print what they promise, and
 // refuse bad flags cleanly.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,18 @@ describe('bpfbox compare', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/eBPF sandbox.*kernel driver/);
     expect(r.stdout).toMatch(/lockup/i);
+  });
+
+  it('--input gives a raw program its memory from a file: both sides read the same bytes', () => {
+    const input = join(tmp, 'in.bin');
+    writeFileSync(input, Uint8Array.from({ length: 16 }, (_, i) => i + 1));
+    const r = cli(['compare', 'programs/unsafe/safe-sum.s', '--input', input, '--json']);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    // safe-sum adds the two u64 words of its 16-byte input: 0x0807060504030201 + 0x100f0e0d0c0b0a09
+    const expected = (0x0807060504030201n + 0x100f0e0d0c0b0a09n).toString();
+    expect(j.sandbox.r0).toBe(expected);
+    expect(j.driver.r0).toBe(expected);
   });
 
   it('bad flags are one clear line and exit 2', () => {

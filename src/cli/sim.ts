@@ -111,6 +111,7 @@ export function registerSimCommands(y: Argv, ctx: SimCliContext): Argv {
         .option('mem-file', { type: 'string', describe: 'raw: input memory from a binary file' })
         .option('packet-hex', { type: 'string', describe: 'xdp/socket_filter: the packet as hex' })
         .option('packet', { type: 'string', describe: 'xdp/socket_filter: the packet from a binary file' })
+        .option('input', { type: 'string', describe: 'the input from a binary file: the memory of a raw program, the packet of an xdp/socket_filter program' })
         .option('run-rejected', { type: 'boolean', default: false, describe: 'run the sandbox even when the verifier rejects (as if the verifier had a bug)' })
         .option('json', { type: 'boolean', default: false, describe: 'print one JSON object {verifier, sandbox, driver}' })
         .option('syntax', { choices: ['llvm', 'mnemonic'] as const, type: 'string', describe: 'force the assembly syntax' }),
@@ -119,8 +120,12 @@ export function registerSimCommands(y: Argv, ctx: SimCliContext): Argv {
         // Assembly files may carry a `# type:` / `# mem-size:` / `# maps:` header (programs/unsafe).
         const header = p.kind === 'asm' ? parseProgramHeader(ctx.readTextOrExit(argv.file)) : null;
         const type = argv.type ?? header?.progType ?? ctx.programTypeOf(p, undefined);
-        const flagMem = ctx.memoryFromFlags(argv);
-        const packet = ctx.packetFromFlags(argv);
+        if (argv.input !== undefined && [argv.mem, argv['mem-file'], argv['packet-hex'], argv.packet].some((x) => x !== undefined)) {
+          ctx.badInput([{ code: 'E_USAGE', message: 'give --input or one of --mem/--mem-file/--packet-hex/--packet, not both' }]);
+        }
+        const fromInput = argv.input !== undefined ? (type === 'raw' ? { 'mem-file': argv.input } : { packet: argv.input }) : {};
+        const flagMem = ctx.memoryFromFlags({ ...argv, ...fromInput });
+        const packet = ctx.packetFromFlags({ ...argv, ...fromInput });
         if (type === 'raw' && packet) ctx.badInput([{ code: 'E_USAGE', message: '--packet/--packet-hex are for xdp or socket_filter programs' }]);
         if (type !== 'raw' && flagMem) ctx.badInput([{ code: 'E_USAGE', message: '--mem/--mem-file are for raw programs' }]);
         let mem = flagMem ?? p.mem ?? header?.mem ?? undefined;
