@@ -417,6 +417,8 @@ function pointerTarget(s: DebugSession, reg: number, v: bigint): PointerTarget |
     const n = Number(a);
     const regions = s.regions();
     const here = regions.find((r) => n >= r.base && n < r.base + WINDOW);
+    // One past the last byte (data_end, a loop's end pointer) is a legal pointer to hold, not a fault.
+    if (here && n === here.base + here.size) return { reg, kind: 'in', region: here.name, offset: here.size, text: desc ?? `${here.name} end (one past its last byte)` };
     if (here) return { reg, kind: 'after', region: here.name, offset: n - here.base, text: desc ?? `${here.name} +${n - here.base}: past its end (${here.size} bytes)` };
     const next = regions.find((r) => n < r.base && n >= r.base - WINDOW);
     if (next) return { reg, kind: 'before', region: next.name, offset: n - next.base, text: desc ?? `${next.name} ${n - next.base}: before its start` };
