@@ -128,7 +128,11 @@ describe.skipIf(!haveChromium)('web page in headless chromium', () => {
     await page.setInputFiles('#upload', join(ROOT, 'programs/c/xdp_firewall.o'));
     await page.waitForFunction(() => /xdp_firewall\.o/.test(document.querySelector('#status')?.textContent ?? ''));
     expect(await page.locator('#listing .lrow[data-slot]').count()).toBeGreaterThan(10);
+    // the new session is ready when the header names the object and the timeline is back at 0
+    await page.waitForFunction(() => /xdp_firewall\.o/.test(document.querySelector('#status')?.textContent ?? '') &&
+      /step 0 \//.test(document.querySelector('#step-label')?.textContent ?? ''));
     await page.click('#btn-step');
+    await page.waitForFunction(() => /step 1 \//.test(document.querySelector('#step-label')?.textContent ?? ''), null, { timeout: 10_000 });
     expect(await shownStep(page)).toBe(1);
   }, 60_000);
 

@@ -50,18 +50,25 @@ const REG_NAMES = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', '
 export function initDebugger(): void {
   const sel = $<HTMLSelectElement>('#program-select');
   fillProgramSelect(sel);
-  sel.addEventListener('change', () => void loadExample(sel.value));
+  // A pending re-assembly of the editor must not replace a program picked or uploaded after it.
+  let timer = 0;
+  sel.addEventListener('change', () => {
+    window.clearTimeout(timer);
+    void loadExample(sel.value);
+  });
   $<HTMLSelectElement>('#mode-select').addEventListener('change', (e) => {
     st.mode = (e.target as HTMLSelectElement).value as DebugMode;
     reopen();
   });
   $<HTMLInputElement>('#upload').addEventListener('change', (e) => {
-    const f = (e.target as HTMLInputElement).files?.[0];
+    const input = e.target as HTMLInputElement;
+    const f = input.files?.[0];
     if (!f) return;
+    window.clearTimeout(timer);
     void f.arrayBuffer().then((buf) => loadObject(new Uint8Array(buf), f.name));
+    input.value = ''; // so choosing the same file again fires `change` again
   });
   const src = $<HTMLTextAreaElement>('#source');
-  let timer = 0;
   src.addEventListener('input', () => {
     renderHighlight();
     window.clearTimeout(timer);
