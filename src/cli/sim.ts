@@ -8,12 +8,10 @@ import type { Argv } from 'yargs';
 import type { LoadedProgram } from '../input/load.js';
 import type { MapDef } from '../runtime/maps/def.js';
 import type { ProgTypeName } from '../runtime/progtypes.js';
-import { compareRun, compareToJson, formatCompare, parseProgramHeader } from '../sim/compare/index.js';
-import {
-  FLEET_PRESETS, PRESET_NAMES, type FleetConfig, type FleetResult, type PresetName, fleetPreset, fleetProgressBar,
-  formatFleetTable, renderFleetChartSvg, simulateFleet, thinFleetSeries,
-} from '../sim/fleet/index.js';
-import { cf291StoryToJson, formatCf291Story, runCf291Story } from '../sim/scenario/index.js';
+// The simulation modules (Observable Plot, linkedom, the scenario's files) load only when a
+// command needs them: every other command starts faster.
+import { FLEET_PRESETS, PRESET_NAMES, type FleetConfig, type PresetName } from '../sim/fleet/config.js';
+import type { FleetResult } from '../sim/fleet/index.js';
 import type { Diagnostic } from '../util/diagnostics.js';
 
 /** What the sim commands need from main.ts (its private helpers). */
@@ -36,6 +34,8 @@ export const DEMO_SCENARIOS = [
   },
 ] as const;
 
+type FleetModule = typeof import('../sim/fleet/index.js');
+
 const DEFAULT_DEMO_HOSTS = 8_500_000;
 const DEFAULT_CHART = 'bpfbox-fleet.svg';
 
@@ -44,8 +44,8 @@ function presetLabel(name: PresetName): string {
 }
 
 /** The time series trimmed for JSON output (one sample every 10 minutes). */
-function fleetJson(r: FleetResult & { label: string }): Record<string, unknown> {
-  const series = thinFleetSeries(r.series, 10);
+function fleetJson(fl: FleetModule, r: FleetResult & { label: string }): Record<string, unknown> {
+  const series = fl.thinFleetSeries(r.series, 10);
   return {
     label: r.label, config: r.config, metrics: r.metrics, perRing: r.perRing, elapsedMs: r.elapsedMs,
     series: { everyMin: 10, tMin: series.tMin, down: series.down },
@@ -79,16 +79,16 @@ function checkSeed(seed: number, ctx: SimCliContext): void {
 }
 
 /** The results table with short column heads (S1...) and a legend: fits a 100-column terminal. */
-function fleetTable(names: readonly PresetName[], results: readonly FleetResult[]): string {
+function fleetTable(fl: FleetModule, names: readonly PresetName[], results: readonly FleetResult[]): string {
   const legend = names.map((n) => `  ${n}  ${FLEET_PRESETS[n].title}: ${FLEET_PRESETS[n].description}`);
-  return legend.join('\n') + '\n\n' + formatFleetTable(results.map((r, i) => ({ label: names[i]!, metrics: r.metrics })));
+  return legend.join('\n') + '\n\n' + fl.formatFleetTable(results.map((r, i) => ({ label: names[i]!, metrics: r.metrics })));
 }
 
-function runPresets(names: readonly PresetName[], overrides: Partial<FleetConfig>, json: boolean): (FleetResult & { label: string })[] {
-  const bar = fleetProgressBar({ json, label: 'fleet' });
+function runPresets(fl: FleetModule, names: readonly PresetName[], overrides: Partial<FleetConfig>, json: boolean): (FleetResult & { label: string })[] {
+  const bar = fl.fleetProgressBar({ json, label: 'fleet' });
   try {
     return names.map((name, i) => {
-      const result = simulateFleet(fleetPreset(name, overrides), {
+      const result = fl.simulateFleet(fl.fleetPreset(name, overrides), {
         onProgress: (f: number) => bar.onProgress((i + f) / names.length),
       });
       return { ...result, label: presetLabel(name) };
@@ -115,7 +115,8 @@ export function registerSimCommands(y: Argv, ctx: SimCliContext): Argv {
         .option('run-rejected', { type: 'boolean', default: false, describe: 'run the sandbox even when the verifier rejects (as if the verifier had a bug)' })
         .option('json', { type: 'boolean', default: false, describe: 'print one JSON object {verifier, sandbox, driver}' })
         .option('syntax', { choices: ['llvm', 'mnemonic'] as const, type: 'string', describe: 'force the assembly syntax' }),
-      (argv) => {
+      async (argv) => {
+        const { compareRun, compareToJson, formatCompare, parseProgramHeader } = await import('../sim/compare/index.js');
         const p = ctx.loadOrExit(argv.file, argv.syntax, argv.program);
         // Assembly files may carry a `# type:` / `# mem-size:` / `# maps:` header (programs/unsafe).
         const header = p.kind === 'asm' ? parseProgramHeader(ctx.readTextOrExit(argv.file)) : null;
@@ -149,7 +150,7 @@ export function registerSimCommands(y: Argv, ctx: SimCliContext): Argv {
         .option('seed', { type: 'number', default: 1, describe: 'seed of every random choice (same seed, same run)' })
         .option('chart', { type: 'string', describe: `where to write the SVG chart of hosts down over time (default ./${DEFAULT_CHART})` })
         .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }),
-      (argv) => {
+      async (argv) => {
         if (argv.list) {
           for (const s of DEMO_SCENARIOS) ctx.out(`${s.name}  ${s.title}\n    ${s.what}`);
           ctx.out('\nfleet presets (--preset):');
@@ -161,18 +162,20 @@ export function registerSimCommands(y: Argv, ctx: SimCliContext): Argv {
         }
         checkHosts(argv.hosts, ctx);
         checkSeed(argv.seed, ctx);
-        const story = runCf291Story({ seed: argv.seed });
+        const sc = await import('../sim/scenario/index.js');
+        const fl = await import('../sim/fleet/index.js');
+        const story = sc.runCf291Story({ seed: argv.seed });
         const names = argv.preset ? [argv.preset] : PRESET_NAMES;
-        const results = runPresets(names, { hosts: argv.hosts, seed: argv.seed }, argv.json);
-        const chart = writeChart(renderFleetChartSvg(results), argv.chart, ctx);
+        const results = runPresets(fl, names, { hosts: argv.hosts, seed: argv.seed }, argv.json);
+        const chart = writeChart(fl.renderFleetChartSvg(results), argv.chart, ctx);
         if (argv.json) {
-          ctx.out(JSON.stringify({ scenario: argv.scenario, story: cf291StoryToJson(story), fleet: results.map(fleetJson), chart }));
+          ctx.out(JSON.stringify({ scenario: argv.scenario, story: sc.cf291StoryToJson(story), fleet: results.map((r) => fleetJson(fl, r)), chart }));
           return;
         }
-        ctx.out(formatCf291Story(story));
+        ctx.out(sc.formatCf291Story(story));
         ctx.out('');
         ctx.out(`The rollout across a fleet of ${argv.hosts.toLocaleString('en-US')} hosts (seed ${argv.seed}), ${names.length === 1 ? 'one preset' : 'presets S1-S5'}:`);
-        ctx.out(fleetTable(names, results));
+        ctx.out(fleetTable(fl, names, results));
         ctx.out('');
         ctx.out(`chart of hosts down over time: ${chart}`);
         ctx.out('Real-world numbers and their sources: docs/cf291.md and docs/fleet.md. Everything else is simulation output.');
@@ -187,17 +190,18 @@ export function registerSimCommands(y: Argv, ctx: SimCliContext): Argv {
         .option('seed', { type: 'number', default: 1, describe: 'seed' })
         .option('chart', { type: 'string', describe: 'write the SVG chart to this file' })
         .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }),
-      (argv) => {
+      async (argv) => {
         checkHosts(argv.hosts, ctx);
         checkSeed(argv.seed, ctx);
+        const fl = await import('../sim/fleet/index.js');
         const names = (argv.preset && argv.preset.length > 0 ? argv.preset : PRESET_NAMES) as readonly PresetName[];
-        const results = runPresets(names, { hosts: argv.hosts, seed: argv.seed }, argv.json);
-        const chart = argv.chart !== undefined ? writeChart(renderFleetChartSvg(results), argv.chart, ctx) : null;
+        const results = runPresets(fl, names, { hosts: argv.hosts, seed: argv.seed }, argv.json);
+        const chart = argv.chart !== undefined ? writeChart(fl.renderFleetChartSvg(results), argv.chart, ctx) : null;
         if (argv.json) {
-          ctx.out(JSON.stringify({ fleet: results.map(fleetJson), chart }));
+          ctx.out(JSON.stringify({ fleet: results.map((r) => fleetJson(fl, r)), chart }));
           return;
         }
-        ctx.out(fleetTable(names, results));
+        ctx.out(fleetTable(fl, names, results));
         if (chart) ctx.out(`\nchart: ${chart}`);
       },
     );
