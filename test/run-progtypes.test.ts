@@ -491,7 +491,7 @@ describe('bpfbox run --type', () => {
     expect(JSON.parse(rej.stdout)).toMatchObject({ verified: false, r0: null });
   });
 
-  it('checks its flags (exit 2, one line, no stack trace)', () => {
+  it('checks its flags (exit 2, one line, no stack trace)', async () => {
     const f = tmpFile('two.s', 'r0 = 2\nexit\n');
     const cases: [string[], RegExp][] = [
       [['--type', 'xdp', '--packet-hex', '0011'], /at least 14 bytes.*got 2 \[E_PACKET\]/],
@@ -504,6 +504,8 @@ describe('bpfbox run --type', () => {
       [['--type', 'xdp', '--seed', '1.5'], /--seed must be an integer/],
     ];
     for (const [args, pattern] of cases) {
+      // yield between the blocking spawns: a worker that never yields misses the runner's replies
+      await new Promise((resolve) => setImmediate(resolve));
       const r = cli(['run', f, ...args]);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(pattern);
