@@ -2,6 +2,7 @@
 // lets the kernel run bpfbox's `raw` programs.
 
 import { constants } from 'node:os';
+import { MAP_TYPE_IDS, type MapType } from '../runtime/maps/def.js';
 
 /** enum bpf_prog_type (include/uapi/linux/bpf.h). */
 export const KERNEL_PROG_TYPES = {
@@ -37,28 +38,10 @@ export const KERNEL_PROG_TYPES = {
 /** bpfbox program type names; `raw` is loaded as XDP behind a prolog (see RAW_PROLOG_INSNS). */
 export type OracleProgType = keyof typeof KERNEL_PROG_TYPES | 'raw';
 
-/** enum bpf_map_type, the ones that need no BTF or special setup. */
-export const KERNEL_MAP_TYPES = {
-  hash: 1,
-  array: 2,
-  prog_array: 3,
-  perf_event_array: 4,
-  percpu_hash: 5,
-  percpu_array: 6,
-  stack_trace: 7,
-  lru_hash: 9,
-  lru_percpu_hash: 10,
-  lpm_trie: 11,
-  devmap: 14,
-  cpumap: 16,
-  queue: 22,
-  stack: 23,
-  devmap_hash: 25,
-  ringbuf: 27,
-  bloom_filter: 30,
-} as const;
+/** enum bpf_map_type: the one table of map type numbers (src/runtime/maps/def.ts). */
+export const KERNEL_MAP_TYPES = MAP_TYPE_IDS;
 
-export type OracleMapType = keyof typeof KERNEL_MAP_TYPES;
+export type OracleMapType = MapType;
 
 /** The kernel's number for a program type name (or a number passed through). */
 export function kernelProgType(type: OracleProgType | number): number {

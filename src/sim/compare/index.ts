@@ -10,6 +10,7 @@ import { verify } from '../../verifier/index.js';
 import { type Fault, Vm, defaultHelpers } from '../../vm/index.js';
 import { type DriverOptions, type DriverResult, memoryOperand, runDriver } from '../driver/run.js';
 import { MapSet, createMapRuntime } from '../../runtime/maps/index.js';
+import { wrapWords } from '../../util/text.js';
 
 export interface CompareOptions {
   progType?: ProgTypeName;
@@ -225,18 +226,6 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
-function wrap(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const w of text.split(/\s+/)) {
-    if (line && line.length + 1 + w.length > width) {
-      out.push(line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
-  }
-  if (line) out.push(line);
-  return out.length ? out : [''];
-}
 
 /** The terminal table: one column per side, rows outcome / r0 / out of bounds / rest of the machine. */
 export function formatCompare(r: CompareResult, opts: { width?: number } = {}): string {
@@ -268,8 +257,8 @@ export function formatCompare(r: CompareResult, opts: { width?: number } = {}): 
   lines.push(`${pad('', 18)}| ${pad('eBPF sandbox', col)} | kernel driver (unchecked)`);
   lines.push(sep);
   for (const [name, a, b] of rows) {
-    const wa = wrap(a, col);
-    const wb = wrap(b, col);
+    const wa = wrapWords(a, col);
+    const wb = wrapWords(b, col);
     const n = Math.max(wa.length, wb.length);
     for (let i = 0; i < n; i++) lines.push(`${pad(i === 0 ? name : '', 18)}| ${pad(wa[i] ?? '', col)} | ${wb[i] ?? ''}`.trimEnd());
   }

@@ -5,6 +5,8 @@
 // 0x50"), which "cannot be protected by try-except". The other stop codes used are documented
 // Windows bug checks chosen for the same kind of event; docs/driver-mode.md says why each one.
 
+import { wrapWords } from '../../util/text.js';
+
 export interface StopCode {
   readonly code: number;
   readonly name: string;
@@ -59,18 +61,6 @@ export interface BugCheck {
   readonly step: number | null;
 }
 
-function wrapWords(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const w of text.split(/\s+/)) {
-    if (line && line.length + 1 + w.length > width) {
-      out.push(line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
-  }
-  if (line) out.push(line);
-  return out.length > 0 ? out : [''];
-}
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
